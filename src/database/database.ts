@@ -1,0 +1,72 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { MIGRATIONS } from './migrations';
+import { QueryCounter } from './query-counter';
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL. Unset: an embedded PGlite. */
+  databaseUrl?: string;
+  /** Embedded only: where PGlite keeps its files; unset keeps everything in memory. */
+  dataDir?: string;
+  /** Pool size against PostgreSQL; the embedded database always uses 1 (one PGlite session). */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+export interface Database {
+  dataSource: DataSource;
+  kind: 'embedded' | 'postgres';
+  queryCounter: QueryCounter;
+  close(): Promise<void>;
+}
+
+export function dataSourceOptions(url: string, poolSize: number, counter?: QueryCounter, appName = 'fattail'): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    installExtensions: false,
+    synchronize: false,
+    logger: counter,
+    logging: counter ? ['query'] : false,
+    applicationName: appName,
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 },
+  };
+}
+
+/** Opens (without migrating) the database the options point at. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const queryCounter = new QueryCounter();
+  if (options.databaseUrl) {
+    const dataSource = new DataSource(dataSourceOptions(options.databaseUrl, options.poolSize ?? 10, queryCounter, options.applicationName));
+    await dataSource.initialize();
+    return { dataSource, kind: 'postgres', queryCounter, close: () => dataSource.destroy() };
+  }
+  const embedded = await startEmbeddedPostgres(options.dataDir);
+  const dataSource = new DataSource(dataSourceOptions(embedded.url, 1, queryCounter, options.applicationName));
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+  return {
+    dataSource,
+    kind: 'embedded',
+    queryCounter,
+    async close() {
+      await dataSource.destroy();
+      await embedded.stop();
+    },
+  };
+}
+
+/** Applies pending migrations, each in its own transaction. Returns the names applied. */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,25 @@
+import { BranchEntity } from '../modules/branch/branch.entity';
+import { AccountEntity } from '../modules/core-banking/account.entity';
+import { CardEntity } from '../modules/core-banking/card.entity';
+import { LoanEntity } from '../modules/core-banking/loan.entity';
+import { TransactionEntity } from '../modules/core-banking/transaction.entity';
+import { CustomerSourceEntity } from '../modules/customer/customer-source.entity';
+import { CustomerEntity } from '../modules/customer/customer.entity';
+import { MobileEnrolmentEntity } from '../modules/mobile-banking/mobile-enrolment.entity';
+import { MobileSessionEntity } from '../modules/mobile-banking/mobile-session.entity';
+import { PartnerPurchaseEntity } from '../modules/partner/partner-purchase.entity';
+import { PartnerEntity } from '../modules/partner/partner.entity';
+
+export const ENTITIES = [
+  BranchEntity,
+  PartnerEntity,
+  CustomerEntity,
+  CustomerSourceEntity,
+  AccountEntity,
+  TransactionEntity,
+  LoanEntity,
+  CardEntity,
+  MobileEnrolmentEntity,
+  MobileSessionEntity,
+  PartnerPurchaseEntity,
+];

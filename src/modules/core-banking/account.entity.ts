@@ -1,0 +1,57 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { MONEY } from '../../common/column-types';
+
+export const PRODUCT_TYPES = ['CURRENT', 'SAVINGS', 'TIME_DEPOSIT', 'LOAN', 'CREDIT_CARD', 'FUND'] as const;
+export type ProductType = (typeof PRODUCT_TYPES)[number];
+export const ACCOUNT_STATUSES = ['OPEN', 'DORMANT', 'CLOSED'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+@Entity({ name: 'account' })
+@Unique('account_source_uq', ['sourceSystem', 'sourceKey'])
+@Index('account_customer_opened_idx', ['customerId', 'openedAt'])
+export class AccountEntity {
+  @PrimaryColumn({ name: 'customer_id', type: 'bigint' })
+  customerId: string;
+
+  @PrimaryColumn({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
+  id: string;
+
+  @Column({ name: 'source_system', type: 'text' })
+  sourceSystem: string;
+
+  @Column({ name: 'source_key', type: 'text' })
+  sourceKey: string;
+
+  @Column({ name: 'product_type', type: 'text' })
+  productType: ProductType;
+
+  @Column({ name: 'account_number', type: 'text', nullable: true })
+  accountNumber: string | null;
+
+  @Column({ type: 'char', length: 3, default: 'CNY' })
+  currency: string;
+
+  @Column({ type: 'text', default: 'OPEN' })
+  status: AccountStatus;
+
+  @Column({ name: 'opened_at', type: 'timestamptz' })
+  openedAt: Date;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ ...MONEY, default: 0 })
+  balance: string;
+
+  @Column({ ...MONEY, name: 'credit_limit', nullable: true })
+  creditLimit: string | null;
+
+  @Column({ name: 'interest_rate', type: 'numeric', precision: 9, scale: 6, nullable: true })
+  interestRate: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,62 @@
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { MONEY } from '../../common/column-types';
+
+export const CHANNELS = ['BRANCH', 'ATM', 'MOBILE', 'ONLINE', 'POS'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const COUNTERPARTY_KINDS = [
+  'OWN_BANK',
+  'OTHER_BANK',
+  'THIRD_PARTY_PLATFORM',
+  'MERCHANT',
+  'CASH',
+  'BANK_FEE',
+  'INTEREST',
+  'GOVERNMENT',
+] as const;
+export type CounterpartyKind = (typeof COUNTERPARTY_KINDS)[number];
+
+@Entity({ name: 'bank_transaction' })
+@Unique('bank_transaction_source_uq', ['sourceSystem', 'sourceKey'])
+@Index('bank_transaction_customer_booked_idx', ['customerId', 'bookedAt', 'id'])
+@Index('bank_transaction_account_booked_idx', ['customerId', 'accountId', 'bookedAt', 'id'])
+export class TransactionEntity {
+  @PrimaryColumn({ name: 'customer_id', type: 'bigint' })
+  customerId: string;
+
+  @PrimaryColumn({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
+  id: string;
+
+  @Column({ name: 'account_id', type: 'bigint' })
+  accountId: string;
+
+  @Column({ name: 'source_system', type: 'text' })
+  sourceSystem: string;
+
+  @Column({ name: 'source_key', type: 'text' })
+  sourceKey: string;
+
+  @Column({ name: 'booked_at', type: 'timestamptz' })
+  bookedAt: Date;
+
+  /** Signed: credits positive, debits negative. */
+  @Column(MONEY)
+  amount: string;
+
+  @Column({ type: 'char', length: 3, default: 'CNY' })
+  currency: string;
+
+  @Column({ type: 'text' })
+  channel: Channel;
+
+  @Column({ name: 'counterparty_kind', type: 'text' })
+  counterpartyKind: CounterpartyKind;
+
+  @Column({ name: 'counterparty_name', type: 'text', nullable: true })
+  counterpartyName: string | null;
+
+  @Column({ name: 'merchant_category_code', type: 'char', length: 4, nullable: true })
+  merchantCategoryCode: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+}

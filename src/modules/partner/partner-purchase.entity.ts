@@ -1,0 +1,38 @@
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { MONEY } from '../../common/column-types';
+
+@Entity({ name: 'partner_purchase' })
+@Unique('partner_purchase_source_uq', ['sourceSystem', 'sourceKey'])
+@Index('partner_purchase_customer_at_idx', ['customerId', 'purchasedAt', 'id'])
+@Index('partner_purchase_partner_idx', ['partnerId', 'purchasedAt'])
+export class PartnerPurchaseEntity {
+  @PrimaryColumn({ name: 'customer_id', type: 'bigint' })
+  customerId: string;
+
+  @PrimaryColumn({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
+  id: string;
+
+  @Column({ name: 'partner_id', type: 'bigint' })
+  partnerId: string;
+
+  @Column({ name: 'source_system', type: 'text' })
+  sourceSystem: string;
+
+  @Column({ name: 'source_key', type: 'text' })
+  sourceKey: string;
+
+  @Column({ name: 'purchased_at', type: 'timestamptz' })
+  purchasedAt: Date;
+
+  @Column(MONEY)
+  amount: string;
+
+  @Column({ type: 'char', length: 3, default: 'CNY' })
+  currency: string;
+
+  @Column({ type: 'text', nullable: true })
+  category: string | null;
+
+  @Column({ name: 'merchant_category_code', type: 'char', length: 4, nullable: true })
+  merchantCategoryCode: string | null;
+}
