@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerMigrateCommand } from './commands/migrate.command';
+
+// Each command lives in ./commands/<name>.command.ts and exports register<Name>Command(program).
+const program = new Command('fattail').description('Fattail customer-graph platform').showHelpAfterError();
+registerMigrateCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`fattail: ${message}\n`);
+  process.exitCode = 1;
+});
