@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerMigrateCommand } from './commands/migrate.command';
+import { registerSchemaCommand } from './commands/schema.command';
 
 // Each command lives in ./commands/<name>.command.ts and exports register<Name>Command(program).
 const program = new Command('fattail').description('Fattail customer-graph platform').showHelpAfterError();
 registerMigrateCommand(program);
+registerSchemaCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,12 @@
+import { types } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { MIGRATIONS } from './migrations';
 import { QueryCounter } from './query-counter';
+
+// A SQL date is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of a local-midnight Date.
+types.setTypeParser(types.builtins.DATE, (value) => value);
 
 export interface DatabaseOptions {
   /** PostgreSQL URL. Unset: an embedded PGlite. */

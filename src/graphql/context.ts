@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Logger } from '../common/logger';
+import { BranchRepository } from '../modules/branch/branch.repository';
+import { BranchService, createBranchLoaders } from '../modules/branch/branch.service';
+import { createCoreBankingLoaders } from '../modules/core-banking/core-banking.loaders';
+import { CoreBankingRepository } from '../modules/core-banking/core-banking.repository';
+import { CoreBankingService } from '../modules/core-banking/core-banking.service';
+import { createCustomerLoaders } from '../modules/customer/customer.loaders';
+import { CustomerRepository } from '../modules/customer/customer.repository';
+import { CustomerService } from '../modules/customer/customer.service';
+import { createMobileBankingLoaders } from '../modules/mobile-banking/mobile-banking.loaders';
+import { MobileBankingRepository } from '../modules/mobile-banking/mobile-banking.repository';
+import { MobileBankingService } from '../modules/mobile-banking/mobile-banking.service';
+import { NodeService } from '../modules/node/node.service';
+import { createPartnerLoaders } from '../modules/partner/partner.loaders';
+import { PartnerRepository } from '../modules/partner/partner.repository';
+import { PartnerService } from '../modules/partner/partner.service';
+
+/** Repositories are stateless and shared by all requests. */
+export interface Repositories {
+  customer: CustomerRepository;
+  coreBanking: CoreBankingRepository;
+  mobileBanking: MobileBankingRepository;
+  partner: PartnerRepository;
+  branch: BranchRepository;
+}
+
+export function createRepositories(dataSource: DataSource): Repositories {
+  return {
+    customer: new CustomerRepository(dataSource),
+    coreBanking: new CoreBankingRepository(dataSource),
+    mobileBanking: new MobileBankingRepository(dataSource),
+    partner: new PartnerRepository(dataSource),
+    branch: new BranchRepository(dataSource),
+  };
+}
+
+export interface Services {
+  customer: CustomerService;
+  coreBanking: CoreBankingService;
+  mobileBanking: MobileBankingService;
+  partner: PartnerService;
+  branch: BranchService;
+  node: NodeService;
+}
+
+/** Services with fresh DataLoaders: built once per request so no cache outlives it. */
+export function createRequestServices(repos: Repositories): Services {
+  const customer = new CustomerService(repos.customer, createCustomerLoaders(repos.customer));
+  const coreBanking = new CoreBankingService(repos.coreBanking, createCoreBankingLoaders(repos.coreBanking));
+  const mobileBanking = new MobileBankingService(createMobileBankingLoaders(repos.mobileBanking));
+  const partner = new PartnerService(repos.partner, createPartnerLoaders(repos.partner));
+  const branch = new BranchService(repos.branch, createBranchLoaders(repos.branch));
+  return { customer, coreBanking, mobileBanking, partner, branch, node: new NodeService({ customer, coreBanking, partner, branch }) };
+}
+
+export interface GraphQLContext {
+  requestId: string;
+  logger: Logger;
+  services: Services;
+}
+
+export function createContext(repos: Repositories, logger: Logger, requestId: string = randomUUID()): GraphQLContext {
+  return { requestId, logger: logger.child({ requestId }), services: createRequestServices(repos) };
+}

@@ -1,0 +1,34 @@
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema, NonEmptyArray } from 'type-graphql';
+import { CONNECTION_RESOLVERS } from '../common/dto/connection.type';
+import '../graphql/enums';
+import { BranchResolver } from '../modules/branch/branch.resolver';
+import { AccountResolver, CardResolver, TransactionResolver } from '../modules/core-banking/core-banking.resolver';
+import { CustomerResolver } from '../modules/customer/customer.resolver';
+import { MobileBankingResolver } from '../modules/mobile-banking/mobile-banking.resolver';
+import { NodeResolver } from '../modules/node/node.resolver';
+import { PartnerResolver } from '../modules/partner/partner.resolver';
+
+export const RESOLVERS: NonEmptyArray<Function> = [
+  CustomerResolver,
+  AccountResolver,
+  TransactionResolver,
+  CardResolver,
+  MobileBankingResolver,
+  PartnerResolver,
+  BranchResolver,
+  NodeResolver,
+];
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** The schema is built once per process; type-graphql's metadata is global anyway. */
+export function getSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({ resolvers: [...RESOLVERS, ...CONNECTION_RESOLVERS] as NonEmptyArray<Function>, validate: true });
+  return cached;
+}
+
+/** The SDL committed as schema/schema.graphql (sorted, so diffs show real changes only). */
+export async function printSdl(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await getSchema()))}\n`;
+}

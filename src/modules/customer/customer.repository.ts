@@ -1,0 +1,97 @@
+import { DataSource } from 'typeorm';
+import { Page } from '../../common/pagination';
+import { keyset, KeysetSort, SqlParams } from '../../database/sql';
+import { CustomerFilter } from './dto/customer-filter.input';
+import { compileCustomerFilter } from './filter/customer-filter.compiler';
+
+export interface CustomerRow {
+  id: string;
+  fullName: string;
+  birthDate: string | null;
+  age: number | null;
+  gender: string | null;
+  occupation: string | null;
+  incomeBand: string | null;
+  city: string | null;
+  region: string | null;
+  interests: string[];
+  homeBranchId: string | null;
+  email: string | null;
+  phone: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  __sort?: string | null;
+}
+
+export interface SourceRow {
+  customerId: string;
+  system: string;
+  key: string;
+  matchRule: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+const CUSTOMER_COLUMNS = `
+  c.id, c.full_name AS "fullName", c.birth_date AS "birthDate",
+  date_part('year', age(c.birth_date))::int AS age, c.gender, c.occupation, c.income_band AS "incomeBand",
+  c.city, c.region, c.interests, c.home_branch_id AS "homeBranchId", c.email, c.phone,
+  c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+
+export type CustomerSortField = 'ID' | 'FULL_NAME' | 'CREATED_AT';
+
+const SORT_COLUMNS: Record<CustomerSortField, { column: string | null; cast: string }> = {
+  ID: { column: null, cast: 'bigint' },
+  FULL_NAME: { column: 'c.full_name', cast: 'text' },
+  CREATED_AT: { column: 'c.created_at', cast: 'timestamptz' },
+};
+
+/** SQL for customers. Reads map rows straight to plain objects (no entity hydration on the read path). */
+export class CustomerRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findByIds(ids: readonly string[]): Promise<CustomerRow[]> {
+    return this.dataSource.query(`SELECT ${CUSTOMER_COLUMNS} FROM customer c WHERE c.id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async findIdBySource(system: string, key: string): Promise<string | null> {
+    const rows = await this.dataSource.query(
+      `SELECT customer_id AS "customerId" FROM customer_source WHERE source_system = $1 AND source_key = $2`,
+      [system, key],
+    );
+    return rows[0]?.customerId ?? null;
+  }
+
+  async findPage(filter: CustomerFilter | null | undefined, sortField: CustomerSortField, descending: boolean, page: Page): Promise<CustomerRow[]> {
+    const params = new SqlParams();
+    const where = compileCustomerFilter(filter, params);
+    const sort: KeysetSort = { ...SORT_COLUMNS[sortField], idColumn: 'c.id', descending };
+    const ks = keyset(sort, page, params);
+    return this.dataSource.query(
+      `SELECT ${CUSTOMER_COLUMNS}, ${ks.sortSelect}
+         FROM customer c
+        WHERE ${where} AND ${ks.where}
+        ORDER BY ${ks.orderBy}
+        LIMIT ${ks.limit}`,
+      params.values,
+    );
+  }
+
+  async count(filter: CustomerFilter | null | undefined): Promise<number> {
+    const params = new SqlParams();
+    const where = compileCustomerFilter(filter, params);
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM customer c WHERE ${where}`, params.values);
+    return row.n;
+  }
+
+  async sourcesByCustomerIds(customerIds: readonly string[]): Promise<SourceRow[]> {
+    return this.dataSource.query(
+      `SELECT customer_id AS "customerId", source_system AS system, source_key AS key, match_rule AS "matchRule",
+              first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt"
+         FROM customer_source
+        WHERE customer_id = ANY($1::bigint[])
+        ORDER BY customer_id, first_seen_at, id`,
+      [customerIds],
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import { badInput } from '../../common/errors';
+import { localIdOf, toGlobalId } from '../../common/global-id';
+import { ConnectionData, PageArgs, toConnection, toPage } from '../../common/pagination';
+import { CustomerLoaders } from './customer.loaders';
+import { CustomerRepository, CustomerRow, CustomerSortField, SourceRow } from './customer.repository';
+import { CustomerFilter } from './dto/customer-filter.input';
+
+export const CUSTOMER_TYPE = 'Customer';
+
+/** A customer as the API shows it: `id` is the global id, `localId` the database key. */
+export type CustomerView = Omit<CustomerRow, 'id'> & { id: string; localId: string };
+
+export function toCustomerView(row: CustomerRow): CustomerView {
+  return { ...row, id: toGlobalId(CUSTOMER_TYPE, row.id), localId: row.id };
+}
+
+export interface CustomerListArgs extends PageArgs {
+  filter?: CustomerFilter | null;
+  orderBy?: { field: CustomerSortField; direction: 'ASC' | 'DESC' } | null;
+}
+
+export class CustomerService {
+  constructor(
+    private readonly repo: CustomerRepository,
+    private readonly loaders: CustomerLoaders,
+  ) {}
+
+  async getById(globalId: string): Promise<CustomerView | null> {
+    return this.getByLocalId(localIdOf(globalId, CUSTOMER_TYPE));
+  }
+
+  async getByLocalId(localId: string): Promise<CustomerView | null> {
+    const row = await this.loaders.customerByIdLoader.load(localId);
+    return row ? toCustomerView(row) : null;
+  }
+
+  async getBySource(system: string, key: string): Promise<CustomerView | null> {
+    if (!system.trim()) throw badInput('system', 'system must not be empty');
+    if (!key.trim()) throw badInput('key', 'key must not be empty');
+    const id = await this.repo.findIdBySource(system, key);
+    return id ? this.getByLocalId(id) : null;
+  }
+
+  async list(args: CustomerListArgs): Promise<ConnectionData<CustomerView>> {
+    const page = toPage(args);
+    const field = args.orderBy?.field ?? 'ID';
+    const rows = await this.repo.findPage(args.filter, field, args.orderBy?.direction === 'DESC', page);
+    const connection = toConnection(rows, page, () => this.repo.count(args.filter));
+    return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toCustomerView(e.node) })) };
+  }
+
+  async sources(customer: CustomerView): Promise<SourceRow[]> {
+    return this.loaders.sourcesByCustomerIdLoader.load(customer.localId);
+  }
+}
