@@ -1,4 +1,11 @@
-import { bool, cleanEnv, num, port, str, url } from 'envalid';
+import { bool, cleanEnv, makeValidator, num, str, url } from 'envalid';
+
+// envalid's port() refuses 0; 0 (any free port) is what tests and tools ask for.
+const portOrZero = makeValidator<number>((input) => {
+  const n = Number(input);
+  if (!/^\d+$/.test(String(input)) || n > 65535) throw new Error(`Invalid port: "${input}"`);
+  return n;
+});
 
 /**
  * The one validated view of the environment. Read once at start-up (`loadConfig`), passed down explicitly.
@@ -24,7 +31,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env,
     {
       NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
-      PORT: port({ default: 4000 }),
+      PORT: portOrZero({ default: 4000 }),
       HOST: str({ default: '127.0.0.1', desc: 'interface to listen on; 0.0.0.0 for all' }),
       DATABASE_URL: url({ default: undefined, desc: 'PostgreSQL URL; unset = embedded PGlite' }),
       FATTAIL_DATA_DIR: str({ default: './.data', desc: 'where the embedded database lives' }),
