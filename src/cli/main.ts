@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerMigrateCommand } from './commands/migrate.command';
+import { registerIngestCommand } from './commands/ingest.command';
 import { registerSchemaCommand } from './commands/schema.command';
 
 // Each command lives in ./commands/<name>.command.ts and exports register<Name>Command(program).
 const program = new Command('fattail').description('Fattail customer-graph platform').showHelpAfterError();
 registerMigrateCommand(program);
+registerIngestCommand(program);
 registerSchemaCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

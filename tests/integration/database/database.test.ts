@@ -15,11 +15,15 @@ describe('database', () => {
     );
     expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual([
       'account',
+      'account_holder',
       'bank_transaction',
       'branch',
       'card',
       'customer',
+      'customer_identifier',
+      'customer_merge',
       'customer_source',
+      'ingest_pending',
       'loan',
       'mobile_enrolment',
       'mobile_session',
@@ -60,7 +64,7 @@ describe('database', () => {
   });
 
   it('reverts the migrations', async () => {
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < db.dataSource.migrations.length; i++) await db.dataSource.undoLastMigration({ transaction: 'each' });
     const [{ n }] = await db.dataSource.query(
       `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`,
     );

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../../config/config';
+import { migrate, openDatabase } from '../../database/database';
+import { IngestSummary } from '../../ingestion/pipeline';
+import { INGEST_FORMATS, IngestFormat, IngestionService } from '../../ingestion/ingestion.service';
+import { SOURCE_KINDS, SourceKind } from '../../ingestion/records';
+import { FileRejectSink } from '../../ingestion/rejects';
+
+interface IngestOptions {
+  source: SourceKind;
+  partner?: string;
+  format?: IngestFormat;
+  rejects?: string;
+}
+
+export function formatSummary(s: IngestSummary, rejectsPath: string): string {
+  const lines = [
+    `read:               ${s.read}`,
+    `inserted:           ${s.inserted}`,
+    `updated:            ${s.updated}`,
+    `unchanged:          ${s.unchanged}`,
+    `rejected:           ${s.rejected}${s.rejected ? ` (see ${rejectsPath})` : ''}`,
+    `pending:            ${s.pending} parked this run, ${s.promoted} promoted, ${s.stillPending} still waiting for a parent`,
+    `customers created:  ${s.customersCreated}`,
+    `customers merged:   ${s.customersMerged}`,
+  ];
+  for (const [type, c] of Object.entries(s.byType)) {
+    lines.push(`  ${type.padEnd(16)} read ${c.read}, inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}, rejected ${c.rejected}, pending ${c.pending}`);
+  }
+  for (const n of s.notLoaded) lines.push(`not loaded: ${n}`);
+  for (const e of s.fileErrors) lines.push(`FILE ERROR: ${e}`);
+  return lines.join('\n') + '\n';
+}
+
+export function registerIngestCommand(program: Command): void {
+  program
+    .command('ingest')
+    .description('load source files (streamed, in atomic batches) and resolve customer identities')
+    .addOption(new Option('--source <source>', 'source system').choices([...SOURCE_KINDS]).makeOptionMandatory())
+    .option('--partner <code>', 'partner code (partner sources; cdnow implies "cdnow")')
+    .addOption(new Option('--format <format>', 'input format (default: from the file name; a folder is berka)').choices([...INGEST_FORMATS]))
+    .option('--rejects <file>', 'NDJSON file for rejected records (default: <first path>.rejects.ndjson in the current folder)')
+    .argument('<paths...>', 'files to load (berka: the folder)')
+    .action(async (paths: string[], opts: IngestOptions) => {
+      const config = loadConfig();
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, applicationName: 'fattail-ingest' });
+      const rejectsPath = opts.rejects ?? `${path.basename(paths[0].replace(/[\\/]+$/, ''))}.rejects.ndjson`;
+      const sink = new FileRejectSink(rejectsPath);
+      const bar = process.stderr.isTTY ? new SingleBar({ format: 'ingest [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left', stream: process.stderr }, Presets.shades_classic) : undefined;
+      let done = 0;
+      try {
+        if (config.migrateOnStart) await migrate(db.dataSource);
+        const service = new IngestionService(db);
+        const started = Date.now();
+        const summary = await service.ingestFiles(opts.source, paths, {
+          partnerCode: opts.partner,
+          format: opts.format,
+          rejects: sink,
+          onTotalBytes: (total) => bar?.start(total, 0),
+          progress: {
+            add(bytes) {
+              done += bytes;
+              bar?.update(done);
+            },
+          },
+        });
+        bar?.stop();
+        process.stdout.write(formatSummary(summary, rejectsPath));
+        process.stdout.write(`elapsed:            ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        if (summary.fileErrors.length) process.exitCode = 1;
+      } finally {
+        bar?.stop();
+        await sink.close();
+        await db.close();
+      }
+    });
+}

@@ -1,0 +1,105 @@
+import { createReadStream } from 'node:fs';
+
+/** A whole file is unreadable as the format it claims (wrong delimiter, UTF-16, binary): the load of that file stops. */
+export class FileFormatError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'FileFormatError';
+  }
+}
+
+export interface ByteProgress {
+  add(bytes: number): void;
+}
+
+export interface RawLine {
+  line: number;
+  /** undefined when the bytes are not valid UTF-8. */
+  text?: string;
+  invalidUtf8?: { column: number };
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function decodeLine(bytes: Buffer, line: number): RawLine {
+  try {
+    return { line, text: decoder.decode(bytes) };
+  } catch {
+    // Find the first bad byte for the reject message: the longest valid prefix.
+    let lo = 0;
+    let hi = bytes.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
+    }
+    return { line, invalidUtf8: { column: lo + 1 } };
+  }
+}
+
+/** Refuses files that are plainly not UTF-8 text before any record is read. */
+export function sniffEncoding(file: string, head: Buffer): void {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    throw new FileFormatError(file, 'file is UTF-16 (byte-order mark found); expected UTF-8');
+  }
+  if (head.subarray(0, 4096).includes(0)) throw new FileFormatError(file, 'file contains NUL bytes: binary or UTF-16, expected UTF-8 text');
+}
+
+/**
+ * Streams a file as lines (LF or CRLF), memory bounded by the longest line. Decodes a chunk at a time and
+ * only falls back to line-by-line decoding when a chunk holds invalid UTF-8, so bad lines are pinpointed.
+ */
+export async function* readLines(file: string, progress?: ByteProgress): AsyncGenerator<RawLine> {
+  let rest: Buffer = Buffer.alloc(0);
+  let lineNo = 0;
+  let first = true;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    progress?.add(chunk.length);
+    if (first) {
+      sniffEncoding(file, chunk);
+      first = false;
+    }
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    const lastNl = buf.lastIndexOf(0x0a);
+    if (lastNl === -1) {
+      rest = buf;
+      continue;
+    }
+    const complete = buf.subarray(0, lastNl);
+    rest = Buffer.from(buf.subarray(lastNl + 1));
+    let text: string | undefined;
+    try {
+      text = decoder.decode(complete);
+    } catch {
+      text = undefined;
+    }
+    if (text !== undefined) {
+      for (const l of text.split('\n')) {
+        lineNo += 1;
+        yield { line: lineNo, text: l.endsWith('\r') ? l.slice(0, -1) : l };
+      }
+    } else {
+      let start = 0;
+      while (start <= complete.length) {
+        let nl = complete.indexOf(0x0a, start);
+        if (nl === -1) nl = complete.length;
+        let end = nl;
+        if (end > start && complete[end - 1] === 0x0d) end -= 1;
+        lineNo += 1;
+        yield decodeLine(complete.subarray(start, end), lineNo);
+        start = nl + 1;
+      }
+    }
+  }
+  if (first) return;
+  if (rest.length > 0) {
+    let end = rest.length;
+    if (rest[end - 1] === 0x0d) end -= 1;
+    lineNo += 1;
+    yield decodeLine(rest.subarray(0, end), lineNo);
+  }
+}
