@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createTestDatabase, TestDatabase, testDatabaseKind } from '../../helpers/test-database';
+import { count, DATASETS, ingest } from './helpers';
+
+const BERKA = path.join(DATASETS, 'berka');
+const present = existsSync(path.join(BERKA, 'client.asc'));
+const describeIf = present ? describe : describe.skip;
+
+describeIf(present ? `berka adapter on the PKDD'99 data (${testDatabaseKind()})` : `berka adapter: skipped, no dataset at ${BERKA}`, () => {
+  let db: TestDatabase;
+  let first: Awaited<ReturnType<typeof ingest>>;
+  let seconds: number;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const t0 = Date.now();
+    first = await ingest(db, 'core-banking', [BERKA], { format: 'berka' });
+    seconds = (Date.now() - t0) / 1000;
+    process.stdout.write(`berka load on ${testDatabaseKind()}: ${seconds.toFixed(1)} s\n`);
+  }, 600_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('loads every table with the documented counts and nothing rejected', async () => {
+    expect(first.rejections.slice(0, 5)).toEqual([]);
+    expect(first.rejected).toBe(0);
+    expect(first.customersCreated).toBe(5369);
+    expect(first.customersMerged).toBe(0);
+    expect(await count(db, 'customer')).toBe(5369);
+    expect(await count(db, `customer_source`, `source_system = 'core-banking'`)).toBe(5369);
+    expect(await count(db, 'account')).toBe(4500);
+    expect(await count(db, 'bank_transaction')).toBe(46997);
+    expect(await count(db, 'loan')).toBe(682);
+    expect(await count(db, 'card')).toBe(892);
+    expect(await count(db, 'ingest_pending')).toBe(0);
+    expect(first.notLoaded).toEqual([expect.stringContaining('order.asc')]);
+  });
+
+  it('links owners and disponents to accounts, the owner being account.customer_id', async () => {
+    expect(await count(db, 'account_holder', `role = 'OWNER'`)).toBe(4500);
+    expect(await count(db, 'account_holder', `role = 'DISPONENT'`)).toBe(869);
+    expect(await count(db, 'account_holder', `role = 'OWNER' AND customer_id <> holder_customer_id`)).toBe(0);
+    // disp 1: client 1 owns account 1.
+    const [row] = await db.dataSource.query(
+      `SELECT cs.source_key AS client FROM account a JOIN customer_source cs ON cs.customer_id = a.customer_id WHERE a.source_key = '1'`,
+    );
+    expect(row.client).toBe('1');
+  });
+
+  it('decodes gender and birth date from birth_number and place from district', async () => {
+    // client 1: "706213" -> woman (62 - 50 = 12), 1970-12-13, district 18 (Pisek, south Bohemia).
+    const [c] = await db.dataSource.query(
+      `SELECT c.birth_date::text, c.gender, c.city, c.region, s.attributes FROM customer c JOIN customer_source s ON s.customer_id = c.id WHERE s.source_key = '1'`,
+    );
+    expect(c).toMatchObject({ birth_date: '1970-12-13', gender: 'FEMALE', city: 'Pisek', region: 'south Bohemia' });
+    expect(c.attributes.sourceCodes).toEqual({ birthNumber: '706213', districtId: '18' });
+    const [{ women }] = await db.dataSource.query(`SELECT count(*)::int AS women FROM customer WHERE gender = 'FEMALE'`);
+    expect(women).toBeGreaterThan(2000);
+    expect(women).toBeLessThan(3400);
+  });
+
+  it('maps Czech codes to the platform enums and keeps the originals', async () => {
+    const [t] = await db.dataSource.query(`SELECT amount, currency, channel, counterparty_kind, source_codes FROM bank_transaction WHERE source_key = '695247'`);
+    expect(t).toMatchObject({ amount: '700.00', currency: 'CZK', channel: 'BRANCH', counterparty_kind: 'CASH' });
+    expect(t.source_codes).toMatchObject({ type: 'PRIJEM', operation: 'VKLAD' });
+    const kinds = await db.dataSource.query(
+      `SELECT source_codes->>'kSymbol' AS k, counterparty_kind, bool_and(amount < 0) AS debit, bool_and(amount > 0) AS credit, count(*)::int AS n
+       FROM bank_transaction GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    const byK = Object.fromEntries(kinds.map((k: { k: string | null; counterparty_kind: string }) => [k.k ?? '', k.counterparty_kind]));
+    expect(byK).toMatchObject({ SLUZBY: 'BANK_FEE', UROK: 'INTEREST', 'SANKC. UROK': 'BANK_FEE', DUCHOD: 'GOVERNMENT', UVER: 'OWN_BANK' });
+    // PRIJEM is a credit, VYDAJ and VYBER debits.
+    const signs = await db.dataSource.query(
+      `SELECT source_codes->>'type' AS type, bool_and(amount >= 0) AS all_credit, bool_and(amount <= 0) AS all_debit FROM bank_transaction GROUP BY 1 ORDER BY 1`,
+    );
+    expect(signs).toEqual([
+      { type: 'PRIJEM', all_credit: true, all_debit: false },
+      { type: 'VYBER', all_credit: false, all_debit: true },
+      { type: 'VYDAJ', all_credit: false, all_debit: true },
+    ]);
+    expect(await count(db, 'bank_transaction', `source_codes->>'operation' = 'VYBER KARTOU' AND channel = 'ATM'`)).toBe(12);
+    const loans = await db.dataSource.query(`SELECT status, source_codes->>'status' AS code, count(*)::int AS n FROM loan GROUP BY 1, 2 ORDER BY 2`);
+    expect(loans).toEqual([
+      { status: 'REPAID', code: 'A', n: 203 },
+      { status: 'DEFAULTED', code: 'B', n: 31 },
+      { status: 'ACTIVE', code: 'C', n: 403 },
+      { status: 'IN_ARREARS', code: 'D', n: 45 },
+    ]);
+    const tiers = await db.dataSource.query(`SELECT tier, count(*)::int AS n FROM card GROUP BY 1 ORDER BY 1`);
+    expect(tiers).toEqual([
+      { tier: 'CLASSIC', n: 659 },
+      { tier: 'GOLD', n: 88 },
+      { tier: 'JUNIOR', n: 145 },
+    ]);
+    const [{ first_day }] = await db.dataSource.query(`SELECT min(booked_at)::date::text AS first_day FROM bank_transaction`);
+    expect(first_day).toBe('1993-01-01');
+  });
+
+  it('changes nothing on a second run: every record unchanged', async () => {
+    const again = await ingest(db, 'core-banking', [BERKA], { format: 'berka' });
+    expect(again).toMatchObject({ inserted: 0, updated: 0, rejected: 0, pending: 0, customersCreated: 0, customersMerged: 0 });
+    expect(again.unchanged).toBe(again.read);
+    expect(again.read).toBe(first.read);
+  }, 600_000);
+});
