@@ -3,12 +3,14 @@ import { Command } from 'commander';
 import { registerMigrateCommand } from './commands/migrate.command';
 import { registerIngestCommand } from './commands/ingest.command';
 import { registerSchemaCommand } from './commands/schema.command';
+import { registerSeedCommand } from './commands/seed.command';
 
 // Each command lives in ./commands/<name>.command.ts and exports register<Name>Command(program).
 const program = new Command('fattail').description('Fattail customer-graph platform').showHelpAfterError();
 registerMigrateCommand(program);
 registerIngestCommand(program);
 registerSchemaCommand(program);
+registerSeedCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
