@@ -25,6 +25,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export async function* readDelimited(file: string, options: DelimitedOptions): AsyncGenerator<TableRow> {
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  let lastRecordLine = 0;
   let sniffed = false;
   input.on('data', (chunk) => {
     const b = chunk as Buffer;
@@ -46,12 +47,19 @@ export async function* readDelimited(file: string, options: DelimitedOptions): A
     skip_records_with_error: true,
     skip_empty_lines: true,
     bom: true,
+    // Runs synchronously as records are parsed (ahead of the consumer), so skip errors can be placed.
+    on_record: (record: Buffer[], context: { lines: number }) => {
+      lastRecordLine = context.lines;
+      return record;
+    },
   });
   input.on('error', (error) => parser.destroy(error));
   input.pipe(parser);
   const skipped: TableRow[] = [];
   parser.on('skip', (err: Error & { lines?: number }) => {
-    const line = err.lines ?? 0;
+    // csv-parse reports an unclosed quote where the file ends; the bad record starts after the last good one.
+    const line = lastRecordLine + 1;
+    lastRecordLine = err.lines ?? line;
     skipped.push({ line, rejection: { file, line, reason: `unreadable line (truncated?): ${err.message}` } });
   });
 
