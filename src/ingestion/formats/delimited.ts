@@ -48,7 +48,7 @@ export async function* readDelimited(file: string, options: DelimitedOptions): A
     skip_empty_lines: true,
     bom: true,
     // Runs synchronously as records are parsed (ahead of the consumer), so skip errors can be placed.
-    on_record: (record: Buffer[], context: { lines: number }) => {
+    on_record: (record, context) => {
       lastRecordLine = context.lines;
       return record;
     },
