@@ -344,6 +344,8 @@ export class IngestionRepository {
 
   private async createStage(type: RecordType): Promise<TypeSpec> {
     const spec = TYPE_SPECS[type]!;
+    // Promotion may stage the same type again within the batch's transaction.
+    await this.sql.exec(`DROP TABLE IF EXISTS pg_temp.stage_${type}`);
     await this.sql.exec(`CREATE TEMP TABLE stage_${type} (${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`);
     return spec;
   }
