@@ -28,6 +28,7 @@ export interface IngestFilesOptions {
   progress?: ByteProgress;
   /** Called once the total byte size is known (for a progress bar). */
   onTotalBytes?: (bytes: number) => void;
+  onBatchCommitted?: (records: number, summary: IngestSummary) => void;
 }
 
 export interface IngestRecordsResult extends IngestSummary {
@@ -109,6 +110,7 @@ export class IngestionService {
           validation: { allowedTypes: TYPES_BY_SOURCE[source], hashKey: this.config.hashKey, defaultCountry: this.config.defaultCountry },
           batchSize: this.config.batchSize,
           crossBatchDuplicates: true,
+          onBatchCommitted: options.onBatchCommitted,
         },
         options.rejects,
       );

@@ -60,6 +60,8 @@ export interface PipelineContext {
   batchSize: number;
   /** Check keys repeated across batches of one file (needs the per-session seen table). */
   crossBatchDuplicates: boolean;
+  /** Called after each batch commits (the CLI's --verbose). */
+  onBatchCommitted?: (records: number, summary: IngestSummary) => void;
 }
 
 /** SQLSTATE classes that mean "this data", not "this database": data exceptions and integrity violations. */
@@ -161,6 +163,7 @@ export class IngestionPipeline {
     this.summary.customersMerged += result.merged;
     this.summary.promoted += result.promoted;
     for (const r of result.rejected) await this.reject(r);
+    this.ctx.onBatchCommitted?.(batch.length, this.summary);
   }
 
   private async writeInTransaction(batch: ValidRecord[]) {

@@ -13,6 +13,7 @@ interface IngestOptions {
   partner?: string;
   format?: IngestFormat;
   rejects?: string;
+  verbose?: boolean;
 }
 
 export function formatSummary(s: IngestSummary, rejectsPath: string): string {
@@ -42,6 +43,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--partner <code>', 'partner code (partner sources; cdnow implies "cdnow")')
     .addOption(new Option('--format <format>', 'input format (default: from the file name; a folder is berka)').choices([...INGEST_FORMATS]))
     .option('--rejects <file>', 'NDJSON file for rejected records (default: <first path>.rejects.ndjson in the current folder)')
+    .option('--verbose', 'print a line to stderr after each committed batch')
     .argument('<paths...>', 'files to load (berka: the folder)')
     .action(async (paths: string[], opts: IngestOptions) => {
       const config = loadConfig();
@@ -59,6 +61,9 @@ export function registerIngestCommand(program: Command): void {
           format: opts.format,
           rejects: sink,
           onTotalBytes: (total) => bar?.start(total, 0),
+          onBatchCommitted: opts.verbose
+            ? (n, s) => process.stderr.write(`batch committed: ${n} records (read ${s.read}, inserted ${s.inserted}, rejected ${s.rejected})\n`)
+            : undefined,
           progress: {
             add(bytes) {
               done += bytes;
