@@ -62,7 +62,7 @@ interface Target {
 }
 
 async function makeTarget(): Promise<Target> {
-  const base = { ...process.env, FATTAIL_INGEST_BATCH_SIZE: String(BATCH), LOG_LEVEL: 'silent' };
+  const base: NodeJS.ProcessEnv = { ...process.env, FATTAIL_INGEST_BATCH_SIZE: String(BATCH), LOG_LEVEL: 'silent' };
   delete base.DATABASE_URL;
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) {
