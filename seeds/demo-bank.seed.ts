@@ -684,6 +684,7 @@ interface GeneratorContext {
   partners: ReadonlyArray<SeededPartner>;
   coBranded: ReadonlyArray<SeededPartner>;
   ids: IdCounters;
+  wealthBlock?: { index: number; order: number[] };
 }
 
 interface SeededAccount {
@@ -761,7 +762,7 @@ function generateCustomer(ctx: GeneratorContext, customerId: number, out: ChunkR
   ]);
   out.customer_source.push([cid, cid, CORE, `CIF-${pad(customerId, 7)}`, 'NEW_CUSTOMER', iso(createdAt), iso(now)]);
 
-  // Accounts. Wealth is Pareto-distributed: most customers hold little, a few hold most of the deposits.
+  // Accounts; deposits are shared out below once the customer's wealth is known.
   const accounts: SeededAccount[] = [];
   const accountRows: Row[] = [];
   const depositShares: Array<[number, number]> = [];
@@ -864,7 +865,10 @@ function generateCustomer(ctx: GeneratorContext, customerId: number, out: ChunkR
     if (status === 'ACTIVE' || status === 'IN_ARREARS') loanMonthlyPayment = payment;
   }
 
-  const wealth = Math.min(rng.pareto(600, 1.2) * incomeMult * (dormant ? 0.5 : 1), 60_000_000);
+  // Wealth: a Pareto tail (alpha 1.15) times log-normal noise times the income band, so most customers
+  // hold little and a few hold most of the deposits.
+  const wealthQuantile = (wealthStratum(ctx, customerId) + rng.next()) / WEALTH_BLOCK;
+  const wealth = Math.min((400 / Math.pow(1 - wealthQuantile, 1 / 1.15)) * rng.logNormal(1, 1.1) * incomeMult * (dormant ? 0.5 : 1), 60_000_000);
   const shareTotal = depositShares.reduce((sum, [, share]) => sum + share, 0);
   for (const [rowIndex, share] of depositShares) accountRows[rowIndex][9] = cents((wealth * share) / shareTotal);
   // Accounts of customers unseen for over a year are flagged dormant, as banks must do.
@@ -1069,6 +1073,23 @@ function generateCustomer(ctx: GeneratorContext, customerId: number, out: ChunkR
       }
     }
   }
+}
+
+/**
+ * Latin-hypercube wealth: each block of WEALTH_BLOCK consecutive customers takes every percentile once
+ * (in a seeded order). With independent draws, a bank of a few hundred customers often misses the tail
+ * and looks egalitarian; stratified, its shape is far steadier, and still independent of chunking.
+ */
+const WEALTH_BLOCK = 100;
+
+function wealthStratum(ctx: GeneratorContext, customerId: number): number {
+  const block = Math.floor((customerId - 1) / WEALTH_BLOCK);
+  if (ctx.wealthBlock?.index !== block) {
+    // Streams from 2^31 up belong to no customer.
+    const order = Array.from({ length: WEALTH_BLOCK }, (_, i) => i);
+    ctx.wealthBlock = { index: block, order: new Random(ctx.seed, 0x80000000 + block).shuffle(order) };
+  }
+  return ctx.wealthBlock.order[(customerId - 1) % WEALTH_BLOCK];
 }
 
 function pickPartner<P extends PartnerRef>(rng: Random, partners: readonly P[], interests: readonly string[], band: 0 | 1 | 2 | 3): P {
