@@ -3,16 +3,36 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express, NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import type Redis from 'ioredis';
+import { ErrorCode } from './common/errors';
 import { Logger } from './common/logger';
 import { Database } from './database/database';
 import { createContext, createRepositories, GraphQLContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/error-formatter';
 import { graphiqlRouter } from './graphql/graphiql';
+import { authenticate, AuthMode, principalOf } from './graphql/http/authenticate';
+import { sendGraphQLError } from './graphql/http/graphql-error-response';
+import { persistedOperations } from './graphql/http/persisted-operations';
+import { createRateLimiter, rateLimit, RateLimits } from './graphql/http/rate-limit';
+import { auditPlugin } from './graphql/plugins/audit.plugin';
+import { limitsPlugin, QueryLimits } from './graphql/plugins/limits.plugin';
 import { getSchema } from './graphql/schema';
+import { AccessService } from './modules/access/access.service';
+import { ApiKeyService } from './modules/access/api-key.service';
+import { AuditWriter } from './modules/access/audit.writer';
+import { ConsentService } from './modules/access/consent.service';
 
 export interface AppOptions {
   database: Database;
   logger: Logger;
+  /** 'required' unless the caller (the local demo, tests) asks for open. */
+  authMode?: AuthMode;
+  keyPepper?: string;
+  /** Shared limiter store; in-process memory without it. The caller owns the connection. */
+  redis?: Redis | null;
+  rateLimits?: Partial<RateLimits>;
+  queryLimits?: Partial<QueryLimits>;
   /** Request body limit for /graphql. */
   bodyLimit?: string;
 }
@@ -20,22 +40,38 @@ export interface AppOptions {
 export interface App {
   app: Express;
   apollo: ApolloServer<GraphQLContext>;
-  /** Stops Apollo (after the HTTP server has stopped taking requests). The database is the caller's. */
+  access: AccessService;
+  /** Stops Apollo and flushes the audit trail (after the HTTP server has stopped taking requests). */
   stop(): Promise<void>;
 }
 
-/** Express + Apollo + GraphiQL + health checks. Shared by the server (main.ts), tests and the benchmark. */
+const DEV_PEPPER = 'fattail-local-development-pepper-not-for-production';
+
+/** Express + Apollo + GraphiQL + health checks. Shared by the server (server.ts), tests and the benchmark. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { database, logger } = options;
+  const authMode = options.authMode ?? 'required';
   const repos = createRepositories(database.dataSource);
+  const apiKeys = new ApiKeyService(database.dataSource, repos.access, options.keyPepper ?? DEV_PEPPER);
+  const access = new AccessService(apiKeys, new ConsentService(database.dataSource, repos.access), repos.access);
+  const auditWriter = new AuditWriter(repos.access, logger);
+  const rateLimiter = createRateLimiter({ perMinute: 600, partnerPerMinute: 120, ...options.rateLimits }, options.redis ?? null);
+  const schema = await getSchema();
+
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await getSchema(),
+    schema,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     allowBatchedHttpRequests: false,
-    // Apollo's own landing page loads from a CDN; GraphiQL is served locally instead (graphiql.ts).
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Partners run registered operations through our own registry; Apollo's APQ would let anyone register.
+    persistedQueries: false,
+    plugins: [
+      // Apollo's own landing page loads from a CDN; GraphiQL is served locally instead (graphiql.ts).
+      ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin(schema, { maxDepth: 12, maxCost: 100_000, ...options.queryLimits }),
+      auditPlugin(auditWriter),
+    ],
     // No cookies or ambient credentials are ever accepted, so a request carrying one of these headers
     // cannot be a cross-site forgery; plain GETs from scripts need one of them.
     csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'graphql-preflight', 'authorization', 'x-api-key'] },
@@ -46,6 +82,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestLogger(logger));
+  // GraphiQL sets its own, stricter page policy; the API answers JSON, which needs none.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -60,12 +98,41 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
   });
 
+  app.use('/graphql', authenticate(apiKeys, authMode, logger), (req, res, next) => {
+    if (principalOf(res)?.role === 'PARTNER' && req.method === 'GET' && req.accepts(['application/json', 'text/html']) === 'text/html') {
+      return sendGraphQLError(res, 403, ErrorCode.FORBIDDEN, 'GraphiQL is not available to partner keys.');
+    }
+    next();
+  });
   app.use(graphiqlRouter({ endpoint: '/graphql' }));
   app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    rateLimit(rateLimiter, async (principal) => {
+      if (principal?.role === 'PARTNER' || principal?.role === 'ANALYST') {
+        await auditWriter.write({
+          requestId: crypto.randomUUID(),
+          apiKeyId: principal.keyId,
+          role: principal.role,
+          partnerId: principal.partnerId,
+          operationName: null,
+          documentHash: null,
+          customerIds: [],
+          fields: [],
+          piiAccessed: false,
+          outcome: 'REJECTED',
+          errorCodes: [ErrorCode.RATE_LIMITED],
+          at: new Date(),
+        });
+      }
+    }),
+    express.json({ limit: options.bodyLimit ?? '256kb' }),
+    persistedOperations(repos.access),
     expressMiddleware(apollo, {
-      context: async () => createContext(repos, logger),
+      context: async ({ res }) => {
+        const principal = principalOf(res);
+        if (!principal) throw new Error('unauthenticated request reached the GraphQL handler');
+        return createContext(repos, logger, principal, access);
+      },
     }),
   );
 
@@ -76,17 +143,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.use((error: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error({ err: error }, 'unhandled HTTP error');
-    res.status(status).json({
-      errors: [
-        {
-          message: status === 500 ? 'Internal server error' : (error.message ?? 'Bad request'),
-          extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' },
-        },
-      ],
-    });
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST';
+    sendGraphQLError(res, status, code, status === 500 ? 'Internal server error' : (error.message ?? 'Bad request'));
   });
 
-  return { app, apollo, stop: () => apollo.stop() };
+  return {
+    app,
+    apollo,
+    access,
+    async stop() {
+      await apollo.stop();
+      await auditWriter.flush();
+    },
+  };
 }
 
 function requestLogger(logger: Logger) {

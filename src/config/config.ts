@@ -24,6 +24,22 @@ export interface AppConfig {
   logLevel: string;
   maxPageSize: number;
   shutdownTimeoutMs: number;
+  /** open: no key needed (local demo only); required: every request needs an API key. */
+  authMode: 'open' | 'required';
+  /** Secret that keys the stored API-key hashes. Never logged. */
+  keyPepper: string;
+  redisUrl: string | undefined;
+  rateLimitPerMinute: number;
+  partnerRateLimitPerMinute: number;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  bodyLimit: string;
+}
+
+const DEV_KEY_PEPPER = 'fattail-local-development-pepper-not-for-production';
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -40,6 +56,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       FATTAIL_SEED_CUSTOMERS: num({ default: 2000 }),
       LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
       FATTAIL_SHUTDOWN_TIMEOUT_MS: num({ default: 10_000 }),
+      FATTAIL_AUTH: str({ choices: ['auto', 'required', 'open'], default: 'auto', desc: 'auto: open only for the local embedded demo' }),
+      FATTAIL_KEY_PEPPER: str({ default: '', desc: 'secret keying API-key hashes; required with DATABASE_URL or in production' }),
+      REDIS_URL: url({ default: undefined, desc: 'Redis for limits shared across processes' }),
+      FATTAIL_RATE_LIMIT_PER_MINUTE: num({ default: 600 }),
+      FATTAIL_PARTNER_RATE_LIMIT_PER_MINUTE: num({ default: 120 }),
+      FATTAIL_MAX_QUERY_DEPTH: num({ default: 12 }),
+      FATTAIL_MAX_QUERY_COST: num({ default: 100_000 }),
+      FATTAIL_BODY_LIMIT: str({ default: '256kb' }),
     },
     {
       reporter: ({ errors }) => {
@@ -51,11 +75,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
   );
+  const databaseUrl = e.DATABASE_URL || undefined;
+  // Running open is allowed only for the local demo: embedded database, loopback, not production.
+  const openAllowed = !databaseUrl && isLoopback(e.HOST) && e.NODE_ENV !== 'production';
+  if (e.FATTAIL_AUTH === 'open' && !openAllowed) {
+    throw new Error('Invalid environment:\n  FATTAIL_AUTH: refusing to run open; open mode is only for the embedded demo on a loopback address outside production');
+  }
+  const authMode = e.FATTAIL_AUTH === 'auto' ? (openAllowed ? 'open' : 'required') : e.FATTAIL_AUTH;
+  if (!e.FATTAIL_KEY_PEPPER && (databaseUrl || e.NODE_ENV === 'production')) {
+    throw new Error('Invalid environment:\n  FATTAIL_KEY_PEPPER: required with DATABASE_URL or in production (a long random secret)');
+  }
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    databaseUrl: e.DATABASE_URL || undefined,
+    databaseUrl,
     dataDir: e.FATTAIL_DATA_DIR,
     migrateOnStart: e.FATTAIL_MIGRATE_ON_START,
     seedOnFirstStart: e.FATTAIL_SEED_ON_FIRST_START,
@@ -63,5 +97,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     maxPageSize: 100,
     shutdownTimeoutMs: e.FATTAIL_SHUTDOWN_TIMEOUT_MS,
+    authMode,
+    keyPepper: e.FATTAIL_KEY_PEPPER || DEV_KEY_PEPPER,
+    redisUrl: e.REDIS_URL || undefined,
+    rateLimitPerMinute: e.FATTAIL_RATE_LIMIT_PER_MINUTE,
+    partnerRateLimitPerMinute: e.FATTAIL_PARTNER_RATE_LIMIT_PER_MINUTE,
+    maxQueryDepth: e.FATTAIL_MAX_QUERY_DEPTH,
+    maxQueryCost: e.FATTAIL_MAX_QUERY_COST,
+    bodyLimit: e.FATTAIL_BODY_LIMIT,
   };
 }

@@ -1,12 +1,21 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
-export {
-  CurrencyResolver as CurrencyScalar,
-  DateResolver as DateScalar,
-  DateTimeResolver as DateTimeScalar,
-  EmailAddressResolver as EmailAddressScalar,
-  PhoneNumberResolver as PhoneNumberScalar,
-} from 'graphql-scalars';
+import { EmailAddressResolver, PhoneNumberResolver } from 'graphql-scalars';
+
+export { CurrencyResolver as CurrencyScalar, DateResolver as DateScalar, DateTimeResolver as DateTimeScalar } from 'graphql-scalars';
+
+/** graphql-scalars' validation, plus the masked form the API shows callers without PII access. */
+function maskable(base: GraphQLScalarType, masked: RegExp, example: string): GraphQLScalarType {
+  const config = base.toConfig();
+  return new GraphQLScalarType({
+    ...config,
+    description: `${config.description ?? base.name} Shown masked (e.g. ${example}) to callers without PII access.`,
+    serialize: (value) => (typeof value === 'string' && masked.test(value) ? value : config.serialize(value)),
+  });
+}
+
+export const EmailAddressScalar = maskable(EmailAddressResolver, /^.\*\*\*@/, 'w***@example.cn');
+export const PhoneNumberScalar = maskable(PhoneNumberResolver, /^\+?\d+\*{4}\d{4}$/, '+86138****5678');
 
 const DECIMAL = /^-?(0|[1-9][0-9]{0,17})(\.[0-9]{1,6})?$/;
 

@@ -1,0 +1,82 @@
+import { createServer, Server } from 'node:http';
+import Redis from 'ioredis';
+import { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { AppConfig } from './config/config';
+import { Logger } from './common/logger';
+import { Database, migrate, openDatabase } from './database/database';
+import { seedDemoBank } from '../seeds/demo-bank.seed';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  database: Database;
+  /** Stops taking requests, lets in-flight ones finish (up to the shutdown timeout), then closes the database. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** config -> database (migrate, seed an empty embedded one) -> schema -> listen. */
+export async function startServer(config: AppConfig, logger: Logger): Promise<RunningServer> {
+  const started = Date.now();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  logger.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
+  if (config.migrateOnStart) {
+    const applied = await migrate(database.dataSource);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+  if (database.kind === 'embedded' && config.seedOnFirstStart) {
+    const [{ n }] = await database.dataSource.query('SELECT count(*)::int AS n FROM customer');
+    if (n === 0) {
+      logger.info({ customers: config.seedCustomers }, 'empty embedded database: seeding the demo bank');
+      const summary = await seedDemoBank(database.dataSource, { customers: config.seedCustomers });
+      logger.info({ summary }, 'demo bank seeded');
+    }
+  }
+
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : null;
+  if (redis) await redis.ping().catch((error: unknown) => logger.warn({ err: error }, 'Redis not reachable yet; limits will fail closed until it is'));
+  const { app, stop } = await createApp({
+    database,
+    logger,
+    authMode: config.authMode,
+    keyPepper: config.keyPepper,
+    redis,
+    rateLimits: { perMinute: config.rateLimitPerMinute, partnerPerMinute: config.partnerRateLimitPerMinute },
+    queryLimits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
+    bodyLimit: config.bodyLimit,
+  });
+  if (config.authMode === 'open') {
+    logger.warn(
+      '*** OPEN MODE: no API key required. Allowed only because this is the local demo (embedded database, loopback, not production). Set FATTAIL_AUTH=required or DATABASE_URL to turn it off. ***',
+    );
+  }
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address === '::' || address.address === '0.0.0.0' ? 'localhost' : address.address}:${address.port}`;
+  logger.info({ url: `${url}/graphql`, startupMs: Date.now() - started }, 'Fattail is listening; GraphiQL at /graphql');
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (reason: string) =>
+    (shuttingDown ??= (async () => {
+      logger.info({ reason }, 'shutting down: draining in-flight requests');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        logger.warn('shutdown timeout: closing remaining connections');
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      await stop();
+      await redis?.quit();
+      await database.close();
+      logger.info('shut down cleanly');
+    })());
+
+  return { server, url, database, shutdown };
+}
