@@ -350,11 +350,42 @@ export class IngestionRepository {
     return spec;
   }
 
-  /** Stages the records, refuses rows breaking cross-row rules, upserts those whose parents exist, parks the rest. */
-  async write(type: RecordType, system: string, records: ValidRecord[], partnerId?: string): Promise<WriteCounts> {
+  /**
+   * Stages the records, refuses keys already seen earlier in the file (checkSeen), refuses rows breaking
+   * cross-row rules, upserts those whose parents exist, parks the rest.
+   */
+  async write(type: RecordType, system: string, records: ValidRecord[], partnerId?: string, checkSeen = false): Promise<WriteCounts> {
     const spec = await this.createStage(type);
     await this.sql.load(`stage_${type}`, spec.columns, records.map((r) => spec.columns.map((c) => c.value(r))));
-    return this.upsertStaged(type, spec, system, records.length, partnerId);
+    const duplicates = checkSeen ? await this.rejectSeen(type) : [];
+    const counts = await this.upsertStaged(type, spec, system, records.length - duplicates.length, partnerId);
+    counts.rejected.unshift(...duplicates);
+    return counts;
+  }
+
+  /** Keys of the stage already seen in an earlier batch of this file: removed from the stage and returned. */
+  private async rejectSeen(type: RecordType): Promise<Rejection[]> {
+    const [{ fresh, staged }] = await this.sql.rows<{ fresh: number; staged: number }>(
+      `WITH ins AS (INSERT INTO ingest_seen SELECT $1, source_key, _file, _line FROM stage_${type} ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT (SELECT count(*)::int FROM ins) AS fresh, (SELECT count(*)::int FROM stage_${type}) AS staged`,
+      [type],
+    );
+    // The common case costs one statement: every key was new.
+    if (fresh === staged) return [];
+    const rows = await this.sql.rows<{ source_key: string; _file: string; _line: number; first_file: string; first_line: number }>(
+      `DELETE FROM stage_${type} s USING ingest_seen seen
+       WHERE seen.record_type = $1 AND seen.source_key = s.source_key AND (seen.source_file, seen.line) IS DISTINCT FROM (s._file, s._line)
+       RETURNING s.source_key, s._file, s._line, seen.source_file AS first_file, seen.line AS first_line`,
+      [type],
+    );
+    return rows.map((r) => ({
+      file: r._file,
+      line: r._line,
+      type,
+      key: r.source_key,
+      field: 'key',
+      reason: `duplicate ${type} key ${r.source_key} (first at ${r.first_file}:${r.first_line})`,
+    }));
   }
 
   private async upsertStaged(type: RecordType, spec: TypeSpec, system: string, staged: number, partnerId?: string): Promise<WriteCounts> {
@@ -372,7 +403,7 @@ export class IngestionRepository {
       params,
     );
     // Rows now written supersede any parked copy of themselves.
-    await this.sql.exec(
+    if (await this.hasPending(system, type)) await this.sql.exec(
       `DELETE FROM ingest_pending p USING stage_${type} s WHERE p.source_system = $1 AND p.record_type = $2 AND p.source_key = s.source_key AND ${spec.parentsExist}`,
       [system, type],
     );
@@ -392,11 +423,14 @@ export class IngestionRepository {
     return { inserted: counts.inserted, updated: counts.updated, parked, rejected, unchanged: staged - rejected.length - counts.inserted - counts.updated - parked };
   }
 
+  private async hasPending(system: string, type: RecordType): Promise<boolean> {
+    return (await this.sql.rows(`SELECT 1 FROM ingest_pending WHERE source_system = $1 AND record_type = $2 LIMIT 1`, [system, type])).length > 0;
+  }
+
   /** Parked rows of this type whose parents have arrived: staged from their payload, upserted, removed from pending. */
   async promote(type: RecordType, system: string, partnerId?: string): Promise<WriteCounts | undefined> {
     const spec = TYPE_SPECS[type]!;
-    const [{ n }] = await this.sql.rows<{ n: number }>(`SELECT count(*)::int AS n FROM ingest_pending WHERE source_system = $1 AND record_type = $2`, [system, type]);
-    if (n === 0) return undefined;
+    if (!(await this.hasPending(system, type))) return undefined;
     await this.createStage(type);
     const names = spec.columns.map((c) => c.name);
     const moved = await this.sql.exec(

@@ -76,6 +76,7 @@ function isDataError(error: unknown): boolean {
  */
 export class IngestionPipeline {
   private batch: ValidRecord[] = [];
+  private inFlight?: Promise<void>;
   private readonly repo: IngestionRepository;
 
   constructor(
@@ -115,10 +116,22 @@ export class IngestionPipeline {
     }
     this.counts(result.type).read += 1;
     this.batch.push(result);
-    if (this.batch.length >= this.ctx.batchSize) await this.flush();
+    if (this.batch.length >= this.ctx.batchSize) {
+      // Write this batch while the next one is read and validated: Node parses as PostgreSQL writes.
+      const batch = this.batch;
+      this.batch = [];
+      await this.inFlight;
+      this.inFlight = this.writeBatch(batch);
+      // Marked handled here; the error still surfaces at the next await of inFlight.
+      this.inFlight.catch(() => undefined);
+    }
   }
 
+  /** Waits for the batch in flight, then writes what is left. */
   async flush(): Promise<void> {
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    await inFlight;
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
@@ -184,7 +197,9 @@ export class IngestionPipeline {
       byType.get(r.type)!.push(r);
     }
     if (this.ctx.crossBatchDuplicates) {
+      // Other types are checked against the seen table after staging (IngestionRepository.write).
       for (const [type, records] of byType) {
+        if (type !== 'customer') continue;
         const seen = await this.repo.markSeen(type, records);
         if (seen.size === 0) continue;
         byType.set(
@@ -212,7 +227,7 @@ export class IngestionPipeline {
     for (const type of WRITE_ORDER) {
       const records = byType.get(type);
       if (type === 'customer' || !records?.length) continue;
-      const c = await this.repo.write(type, this.ctx.system, records, this.ctx.partnerId);
+      const c = await this.repo.write(type, this.ctx.system, records, this.ctx.partnerId, this.ctx.crossBatchDuplicates);
       counts.set(type, c);
       rejected.push(...c.rejected);
       if (type === 'card') merged += await this.linkCards(records);
