@@ -22,6 +22,9 @@ import { AccessService } from './modules/access/access.service';
 import { ApiKeyService } from './modules/access/api-key.service';
 import { AuditWriter } from './modules/access/audit.writer';
 import { ConsentService } from './modules/access/consent.service';
+import { Metrics } from './observability/metrics';
+import { requestSpan } from './observability/tracing';
+import { observabilityPlugin } from './graphql/plugins/observability.plugin';
 
 export interface AppOptions {
   database: Database;
@@ -41,6 +44,7 @@ export interface App {
   app: Express;
   apollo: ApolloServer<GraphQLContext>;
   access: AccessService;
+  metrics: Metrics;
   /** Stops Apollo and flushes the audit trail (after the HTTP server has stopped taking requests). */
   stop(): Promise<void>;
 }
@@ -57,6 +61,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const auditWriter = new AuditWriter(repos.access, logger);
   const rateLimiter = createRateLimiter({ perMinute: 600, partnerPerMinute: 120, ...options.rateLimits }, options.redis ?? null);
   const schema = await getSchema();
+  const metrics = new Metrics(() => poolStats(database), () => database.queryCounter.total);
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -71,6 +76,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(schema, { maxDepth: 12, maxCost: 100_000, ...options.queryLimits }),
       auditPlugin(auditWriter),
+      observabilityPlugin(metrics),
     ],
     // No cookies or ambient credentials are ever accepted, so a request carrying one of these headers
     // cannot be a cross-site forgery; plain GETs from scripts need one of them.
@@ -98,7 +104,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
   });
 
-  app.use('/graphql', authenticate(apiKeys, authMode, logger), (req, res, next) => {
+  // Operational counters only (no customer data), for the Prometheus scraper inside the bank's network.
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.use('/graphql', requestSpan(), authenticate(apiKeys, authMode, logger), (req, res, next) => {
     if (principalOf(res)?.role === 'PARTNER' && req.method === 'GET' && req.accepts(['application/json', 'text/html']) === 'text/html') {
       return sendGraphQLError(res, 403, ErrorCode.FORBIDDEN, 'GraphiQL is not available to partner keys.');
     }
@@ -151,11 +163,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     app,
     apollo,
     access,
+    metrics,
     async stop() {
       await apollo.stop();
       await auditWriter.flush();
     },
   };
+}
+
+/** The pg pool behind TypeORM's postgres driver (`driver.master`), for the pool gauges. */
+function poolStats(database: Database): { total: number; idle: number; waiting: number } | null {
+  const pool = (database.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 
 function requestLogger(logger: Logger) {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createLogger } from './common/logger';
 import { loadConfig } from './config/config';
+import { enableTracing } from './observability/tracing';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  enableTracing(config.tracing);
   const running = await startServer(config, logger);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { observeBatch } from './instrumentation';
 
 /**
  * A DataLoader for "children of a parent, with arguments" (e.g. an account's transactions, first 10,
@@ -13,9 +14,11 @@ export interface GroupedKey<P, A> {
 export function groupedLoader<P, A, R>(
   batch: (parents: P[], args: A) => Promise<R[]>,
   parentKey: (parent: P) => string,
+  name = 'grouped',
 ): DataLoader<GroupedKey<P, A>, R, string> {
   return new DataLoader<GroupedKey<P, A>, R, string>(
     async (keys) => {
+      observeBatch(name, keys.length);
       const groups = new Map<string, { args: A; indexes: number[] }>();
       keys.forEach((key, index) => {
         const argsKey = JSON.stringify(key.args);
@@ -38,6 +41,17 @@ export function groupedLoader<P, A, R>(
       return results;
     },
     { cacheKeyFn: (key) => `${parentKey(key.parent)}|${JSON.stringify(key.args)}` },
+  );
+}
+
+/** A DataLoader whose batch sizes are reported to the metrics (fattail_dataloader_batch_size). */
+export function batchLoader<K, V, C = K>(name: string, batch: (keys: readonly K[]) => Promise<V[]>, options: DataLoader.Options<K, V, C> = {}): DataLoader<K, V, C> {
+  return new DataLoader<K, V, C>(
+    (keys) => {
+      observeBatch(name, keys.length);
+      return batch(keys);
+    },
+    options,
   );
 }
 

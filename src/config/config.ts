@@ -34,6 +34,7 @@ export interface AppConfig {
   maxQueryDepth: number;
   maxQueryCost: number;
   bodyLimit: string;
+  tracing: 'off' | 'console';
 }
 
 const DEV_KEY_PEPPER = 'fattail-local-development-pepper-not-for-production';
@@ -64,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       FATTAIL_MAX_QUERY_DEPTH: num({ default: 12 }),
       FATTAIL_MAX_QUERY_COST: num({ default: 100_000 }),
       FATTAIL_BODY_LIMIT: str({ default: '256kb' }),
+      FATTAIL_TRACING: str({ choices: ['off', 'console'], default: 'off', desc: 'console: print OpenTelemetry spans; or register your own SDK' }),
     },
     {
       reporter: ({ errors }) => {
@@ -105,5 +107,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxQueryDepth: e.FATTAIL_MAX_QUERY_DEPTH,
     maxQueryCost: e.FATTAIL_MAX_QUERY_COST,
     bodyLimit: e.FATTAIL_BODY_LIMIT,
+    tracing: e.FATTAIL_TRACING as 'off' | 'console',
   };
 }

@@ -21,9 +21,12 @@ export function principalOf(res: Response): Principal | null {
   return (res.locals.principal as Principal | undefined) ?? null;
 }
 
-/** Browsers opening GraphiQL cannot send a key with the page load itself; the page holds no data. */
+/**
+ * Browsers opening GraphiQL cannot send a key with the page load itself; the page holds no data and
+ * analysts paste their key into its Headers tab. Same rule as the GraphiQL router: the client prefers HTML.
+ */
 function isGraphiqlPageLoad(req: Request): boolean {
-  return req.method === 'GET' && req.query.query === undefined && (req.accepts(['application/json', 'text/html']) === 'text/html');
+  return req.method === 'GET' && req.accepts(['application/json', 'text/html']) === 'text/html';
 }
 
 /**

@@ -31,7 +31,8 @@ function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Map<stri
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const field = selection as FieldNode;
-      if (field.name.value.startsWith('__') && !field.selectionSet) continue;
+      // Introspection (GraphiQL's schema request is ~15 levels) is bounded by the schema, not by data.
+      if (field.name.value.startsWith('__')) continue;
       max = Math.max(max, 1 + depthOf(field.selectionSet, fragments, seen));
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       max = Math.max(max, depthOf(selection.selectionSet, fragments, seen));

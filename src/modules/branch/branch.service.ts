@@ -1,5 +1,4 @@
-import DataLoader from 'dataloader';
-import { inKeyOrder } from '../../common/grouped-loader';
+import { batchLoader, inKeyOrder } from '../../common/grouped-loader';
 import { toGlobalId } from '../../common/global-id';
 import { BranchRepository, BranchRow } from './branch.repository';
 
@@ -9,7 +8,7 @@ const toBranchView = (row: BranchRow): BranchView => ({ ...row, id: toGlobalId(B
 
 export function createBranchLoaders(repo: BranchRepository) {
   return {
-    branchByIdLoader: new DataLoader<string, BranchRow | null>(async (ids) => inKeyOrder(ids, await repo.findByIds(ids), (r) => r.id)),
+    branchByIdLoader: batchLoader<string, BranchRow | null>('branchByIdLoader', async (ids) => inKeyOrder(ids, await repo.findByIds(ids), (r) => r.id)),
   };
 }
 

@@ -1,5 +1,4 @@
-import DataLoader from 'dataloader';
-import { groupedLoader, inKeyOrder } from '../../common/grouped-loader';
+import { batchLoader, groupedLoader, inKeyOrder } from '../../common/grouped-loader';
 import { Page } from '../../common/pagination';
 import {
   AccountListOptions,
@@ -15,33 +14,40 @@ const ownedKey = (k: OwnedKey) => `${k.customerId}.${k.id}`;
 
 export function createCoreBankingLoaders(repo: CoreBankingRepository) {
   return {
-    accountByKeyLoader: new DataLoader<OwnedKey, AccountRow | null, string>(
+    accountByKeyLoader: batchLoader<OwnedKey, AccountRow | null, string>(
+      'accountByKeyLoader',
       async (keys) => inKeyOrder(keys.map(ownedKey), await repo.accountsByKeys(keys), (r) => `${r.customerId}.${r.id}`),
       { cacheKeyFn: ownedKey },
     ),
     accountPageByCustomerLoader: groupedLoader<string, { options: AccountListOptions; page: Page }, AccountRow[]>(
       (ids, { options, page }) => repo.accountPages(ids, options, page),
       (id) => id,
+      'accountPageByCustomerLoader',
     ),
     accountCountByCustomerLoader: groupedLoader<string, AccountListOptions, number>(
       (ids, options) => repo.accountCounts(ids, options),
       (id) => id,
+      'accountCountByCustomerLoader',
     ),
     transactionPageByAccountLoader: groupedLoader(
       (keys: OwnedKey[], { options, page }: { options: TransactionListOptions; page: Page }) => repo.transactionPages(keys, options, page),
       ownedKey,
+      'transactionPageByAccountLoader',
     ),
-    transactionCountByAccountLoader: groupedLoader((keys: OwnedKey[], options: TransactionListOptions) => repo.transactionCounts(keys, options), ownedKey),
+    transactionCountByAccountLoader: groupedLoader((keys: OwnedKey[], options: TransactionListOptions) => repo.transactionCounts(keys, options), ownedKey, 'transactionCountByAccountLoader'),
     transactionPageByCustomerLoader: groupedLoader(
       (ids: string[], { options, page }: { options: TransactionListOptions; page: Page }) => repo.transactionPages(ids, options, page),
       (id: string) => id,
+      'transactionPageByCustomerLoader',
     ),
-    transactionCountByCustomerLoader: groupedLoader((ids: string[], options: TransactionListOptions) => repo.transactionCounts(ids, options), (id: string) => id),
-    loanByAccountLoader: new DataLoader<OwnedKey, LoanRow | null, string>(
+    transactionCountByCustomerLoader: groupedLoader((ids: string[], options: TransactionListOptions) => repo.transactionCounts(ids, options), (id: string) => id, 'transactionCountByCustomerLoader'),
+    loanByAccountLoader: batchLoader<OwnedKey, LoanRow | null, string>(
+      'loanByAccountLoader',
       async (keys) => inKeyOrder(keys.map(ownedKey), await repo.loansByAccounts(keys), (r) => `${r.customerId}.${r.accountId}`),
       { cacheKeyFn: ownedKey },
     ),
-    cardsByAccountLoader: new DataLoader<OwnedKey, CardRow[], string>(
+    cardsByAccountLoader: batchLoader<OwnedKey, CardRow[], string>(
+      'cardsByAccountLoader',
       async (keys) => {
         const rows = await repo.cardsByAccounts(keys);
         const byAccount = new Map<string, CardRow[]>();

@@ -115,3 +115,22 @@ describe('start-up configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/x', FATTAIL_KEY_PEPPER: 's3cret' } as NodeJS.ProcessEnv).authMode).toBe('required');
   });
 });
+
+describe('GraphiQL with keys required', () => {
+  it('serves the page without a key (it holds no data) while the API still needs one, and lets introspection past the depth limit', async () => {
+    const t = await createTestApp({ authMode: 'required', queryLimits: { maxDepth: 8 } });
+    try {
+      const page = await request(t.app.app).get('/graphql').set('accept', 'text/html');
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect((await t.gql('{ __typename }')).status).toBe(401);
+      const { getIntrospectionQuery } = await import('graphql');
+      const analyst = await t.createKey('ANALYST');
+      const intro = await t.gql(getIntrospectionQuery(), undefined, analyst);
+      expect(intro.body.errors).toBeUndefined();
+      expect(intro.body.data!.__schema.queryType.name).toBe('Query');
+    } finally {
+      await t.close();
+    }
+  });
+});
