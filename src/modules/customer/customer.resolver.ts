@@ -33,12 +33,12 @@ export class CustomerResolver {
     return ctx.services.branch.byLocalId(customer.homeBranchId);
   }
 
-  @FieldResolver(() => AccountConnection, { description: 'Accounts in the order they were opened.' })
+  @FieldResolver(() => AccountConnection, { nullable: true, description: 'Accounts in the order they were opened. Null when the caller may not see them.' })
   accounts(@Root() customer: CustomerView, @Args() args: AccountsArgs, @Ctx() ctx: GraphQLContext) {
     return ctx.services.coreBanking.accountsOf(customer.localId, args);
   }
 
-  @FieldResolver(() => TransactionConnection, { description: 'Transactions across all accounts, newest first by default.' })
+  @FieldResolver(() => TransactionConnection, { nullable: true, description: 'Transactions across all accounts, newest first by default. Null when the caller may not see them.' })
   transactions(@Root() customer: CustomerView, @Args() args: TransactionsArgs, @Ctx() ctx: GraphQLContext) {
     return ctx.services.coreBanking.transactionsOfCustomer(customer.localId, args);
   }
@@ -48,12 +48,12 @@ export class CustomerResolver {
     return ctx.services.mobileBanking.enrolmentOf(customer.localId);
   }
 
-  @FieldResolver(() => PartnerPurchaseConnection, { description: 'Purchases with partners, newest first.' })
+  @FieldResolver(() => PartnerPurchaseConnection, { nullable: true, description: 'Purchases with partners, newest first; a partner sees only its own. Null when the caller may not see them.' })
   partnerPurchases(@Root() customer: CustomerView, @Args() args: PartnerPurchasesArgs, @Ctx() ctx: GraphQLContext) {
     return ctx.services.partner.purchasesOf(customer.localId, { ...args, partnerCode: args.partner });
   }
 
-  @FieldResolver(() => [SourceRecord], { description: 'Every source record merged into this customer.' })
+  @FieldResolver(() => [SourceRecord], { nullable: true, description: 'Every source record merged into this customer. Null for partners.' })
   sources(@Root() customer: CustomerView, @Ctx() ctx: GraphQLContext) {
     return ctx.services.customer.sources(customer);
   }

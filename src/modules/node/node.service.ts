@@ -1,4 +1,6 @@
 import { fromGlobalId, parseOwnedLocalId } from '../../common/global-id';
+import { AccessPolicy } from '../access/access-policy';
+import { ConsentScope } from '../access/principal';
 import { BRANCH_TYPE, BranchService } from '../branch/branch.service';
 import { ACCOUNT_TYPE, CARD_TYPE, CoreBankingService, LOAN_TYPE, TRANSACTION_TYPE } from '../core-banking/core-banking.service';
 import { CUSTOMER_TYPE, CustomerService } from '../customer/customer.service';
@@ -13,10 +15,14 @@ export interface NodeServices {
 
 /** Resolves Relay global ids of every type to the same views the typed queries return. */
 export class NodeService {
-  constructor(private readonly services: NodeServices) {}
+  constructor(
+    private readonly services: NodeServices,
+    private readonly access: AccessPolicy,
+  ) {}
 
   async node(globalId: string): Promise<({ __typename: string } & object) | null> {
     const { type, id } = fromGlobalId(globalId);
+    if (!(await this.visibleToCaller(type, id))) return null;
     const tag = <T extends object>(value: T | null) => (value ? { ...value, __typename: type } : null);
     switch (type) {
       case CUSTOMER_TYPE:
@@ -39,4 +45,23 @@ export class NodeService {
         return null;
     }
   }
+
+  /**
+   * Partners reach a customer-owned record only through a consenting customer and the matching scope;
+   * anything else answers null, exactly like a record that does not exist.
+   */
+  private async visibleToCaller(type: string, id: string): Promise<boolean> {
+    if (!this.access.isPartner) return true;
+    if (type === PARTNER_TYPE) return true;
+    if (type === CUSTOMER_TYPE) return true; // getByLocalId applies the consent check itself
+    const scope = PARTNER_NODE_SCOPES[type];
+    if (!scope) return false;
+    const { customerId } = parseOwnedLocalId(id);
+    return (await this.access.scopesOf(customerId)).includes(scope);
+  }
 }
+
+const PARTNER_NODE_SCOPES: Record<string, ConsentScope> = {
+  [ACCOUNT_TYPE]: 'ACCOUNT_SUMMARY',
+  [PARTNER_PURCHASE_TYPE]: 'PARTNER_PURCHASES',
+};

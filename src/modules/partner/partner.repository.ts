@@ -25,6 +25,7 @@ export interface PurchaseRow {
 
 export interface PurchaseListOptions {
   partnerCode?: string | null;
+  partnerId?: string | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -38,6 +39,7 @@ function purchaseConditions(options: PurchaseListOptions, params: SqlParams): st
   if (options.partnerCode != null) {
     conds.push(`pp.partner_id = (SELECT p.id FROM partner p WHERE p.code = ${params.add(options.partnerCode, 'text')})`);
   }
+  if (options.partnerId != null) conds.push(`pp.partner_id = ${params.add(options.partnerId, 'bigint')}`);
   if (options.from) conds.push(`pp.purchased_at >= ${params.add(options.from.toISOString(), 'timestamptz')}`);
   if (options.to) conds.push(`pp.purchased_at < ${params.add(options.to.toISOString(), 'timestamptz')}`);
   return conds.join(' AND ');

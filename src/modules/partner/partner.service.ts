@@ -1,6 +1,7 @@
 import { badInput } from '../../common/errors';
 import { ownedLocalId, toGlobalId } from '../../common/global-id';
 import { ConnectionData, PageArgs, toConnection, toPage } from '../../common/pagination';
+import { AccessPolicy } from '../access/access-policy';
 import { PartnerLoaders } from './partner.loaders';
 import { PartnerRepository, PartnerRow, PurchaseListOptions, PurchaseRow } from './partner.repository';
 
@@ -23,6 +24,7 @@ export class PartnerService {
   constructor(
     private readonly repo: PartnerRepository,
     private readonly loaders: PartnerLoaders,
+    private readonly access: AccessPolicy,
   ) {}
 
   async all(): Promise<PartnerView[]> {
@@ -37,7 +39,13 @@ export class PartnerService {
   async purchasesOf(customerLocalId: string, query: PurchasesQuery): Promise<ConnectionData<PurchaseView>> {
     const page = toPage(query);
     if (query.from && query.to && query.from >= query.to) throw badInput('to', 'to must be after from');
-    const options: PurchaseListOptions = { partnerCode: query.partnerCode ?? null, from: query.from ?? null, to: query.to ?? null };
+    const options: PurchaseListOptions = {
+      partnerCode: query.partnerCode ?? null,
+      // A partner sees its own purchases only, whatever it asks for.
+      partnerId: this.access.partnerRestriction,
+      from: query.from ?? null,
+      to: query.to ?? null,
+    };
     const rows = await this.loaders.purchasePageByCustomerLoader.load({ parent: customerLocalId, args: { options, page } });
     const connection = toConnection([...rows], page, () =>
       this.loaders.purchaseCountByCustomerLoader.load({ parent: customerLocalId, args: options }),
@@ -47,6 +55,8 @@ export class PartnerService {
 
   async purchase(key: { customerId: string; id: string }): Promise<PurchaseView | null> {
     const [row] = await this.repo.purchasesByKeys([key]);
-    return row ? toPurchaseView(row) : null;
+    const restriction = this.access.partnerRestriction;
+    if (!row || (restriction && row.partnerId !== restriction)) return null;
+    return toPurchaseView(row);
   }
 }

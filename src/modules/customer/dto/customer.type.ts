@@ -9,7 +9,7 @@ export class Customer implements Node {
   @Field(() => ID)
   id: string;
 
-  @Field()
+  @Field(() => String, { nullable: true, description: 'Null only when the caller’s access does not cover it (partners without PROFILE consent).' })
   fullName: string;
 
   @Field(() => DateScalar, { nullable: true })
@@ -33,7 +33,7 @@ export class Customer implements Node {
   @Field(() => String, { nullable: true })
   region: string | null;
 
-  @Field(() => [String], { description: 'Interests and hobbies, as tags.' })
+  @Field(() => [String], { nullable: true, description: 'Interests and hobbies, as tags. Null only when the caller may not see the profile.' })
   interests: string[];
 
   @Field(() => EmailAddressScalar, { nullable: true })
@@ -42,10 +42,10 @@ export class Customer implements Node {
   @Field(() => PhoneNumberScalar, { nullable: true })
   phone: string | null;
 
-  @Field(() => DateTimeScalar, { description: 'Customer since.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Customer since. Null only when the caller may not see the profile.' })
   createdAt: Date;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { nullable: true })
   updatedAt: Date;
 }
 
