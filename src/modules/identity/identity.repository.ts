@@ -39,7 +39,25 @@ export interface MergeDetail {
   /** One enrolment per customer: the merged customer's is set aside when the survivor has one. */
   setAsideEnrolment: Record<string, unknown> | null;
   movedEnrolment: string | null;
+  /** Other customer-owned tables (found by their customer_id column): primary keys of the rows moved. */
+  other?: Record<string, Record<string, unknown>[]>;
+  /** Rows of other tables that would have broken a unique key on the survivor: kept here, restored by unmerge. */
+  setAside?: Record<string, Record<string, unknown>[]>;
 }
+
+interface OtherTable {
+  name: string;
+  /** Primary key columns other than customer_id. */
+  key: string[];
+  /** Unique indexes that include customer_id (their other columns). */
+  uniques: string[][];
+}
+
+const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+
+/** A row's identity inside its customer: its other primary-key columns, or the whole row when there is no key. */
+const rowKey = (table: string, key: string[]) =>
+  key.length ? `jsonb_build_object(${key.map((c) => `'${c}', ${q(c)}`).join(', ')})` : `(to_jsonb(${q(table)}) - 'customer_id')`;
 
 export interface MergeRow {
   id: string;
@@ -168,6 +186,28 @@ export class IdentityRepository {
   }
 
   /**
+   * Customer-owned tables this module does not know by name (other features add them): every base table with
+   * a customer_id column, so a merge re-points them too instead of letting ON DELETE CASCADE drop their rows.
+   */
+  async otherCustomerTables(): Promise<OtherTable[]> {
+    const known = [...MOVED_TABLES, 'account_holder', 'mobile_enrolment', 'customer_merge'];
+    const rows = await this.sql.rows<{ name: string; key: string[] | null; uniques: string[][] | null }>(
+      `SELECT c.relname AS name,
+              (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                WHERE i.indrelid = c.oid AND i.indisprimary AND a.attname <> 'customer_id') AS key,
+              (SELECT json_agg(cols) FROM (
+                 SELECT array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attname <> 'customer_id') AS cols
+                 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                 WHERE i.indrelid = c.oid AND i.indisunique GROUP BY i.indexrelid HAVING bool_or(a.attname = 'customer_id')) u) AS uniques
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute ca ON ca.attrelid = c.oid AND ca.attname = 'customer_id' AND NOT ca.attisdropped
+       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT (c.relname = ANY ($1::text[]))
+       ORDER BY c.relname`,
+      [known],
+    );
+    return rows.map((r) => ({ name: r.name, key: r.key ?? [], uniques: (r.uniques ?? []).map((u) => u ?? []) }));
+  }
+
+  /**
    * Moves everything of `mergedId` to `survivorId` and deletes the merged customer, recording every moved row
    * id so the merge can be undone exactly. One statement re-points accounts and their children together, so
    * the composite foreign keys hold at its end.
@@ -189,8 +229,25 @@ export class IdentityRepository {
       setAsideEnrolment = mergedEnrolment.row;
       await this.sql.exec(`DELETE FROM mobile_enrolment WHERE customer_id = $1`, [mergedId]);
     }
-    const ctes = MOVED_TABLES.map((t) => `m_${t} AS (UPDATE ${t} SET customer_id = $1 WHERE customer_id = $2 RETURNING id)`);
-    const [moved] = await this.sql.rows<Record<string, string[]>>(
+    // Other tables: rows that would collide with the survivor's on a unique key are set aside first.
+    const others = await this.otherCustomerTables();
+    const setAside: Record<string, Record<string, unknown>[]> = {};
+    for (const t of others) {
+      for (const cols of t.uniques) {
+        const same = cols.map((c) => `s.${q(c)} IS NOT DISTINCT FROM m.${q(c)}`).concat('TRUE').join(' AND ');
+        const rows = await this.sql.rows<{ row: Record<string, unknown> }>(
+          `DELETE FROM ${q(t.name)} m WHERE m.customer_id = $2 AND EXISTS (SELECT 1 FROM ${q(t.name)} s WHERE s.customer_id = $1 AND ${same}) RETURNING to_jsonb(m) AS row`,
+          [survivorId, mergedId],
+        );
+        if (rows.length) setAside[t.name] = [...(setAside[t.name] ?? []), ...rows.map((r) => r.row)];
+      }
+    }
+    const otherCtes = others.map(
+      (t, i) => `o_${i} AS (UPDATE ${q(t.name)} SET customer_id = $1 WHERE customer_id = $2 RETURNING ${rowKey(t.name, t.key)} AS k)`,
+    );
+    const otherSelect = others.map((_, i) => `(SELECT coalesce(jsonb_agg(k), '[]') FROM o_${i}) AS o_${i}`);
+    const ctes = [...MOVED_TABLES.map((t) => `m_${t} AS (UPDATE ${t} SET customer_id = $1 WHERE customer_id = $2 RETURNING id)`), ...otherCtes];
+    const [moved] = await this.sql.rows<Record<string, string[] & Record<string, unknown>[]>>(
       `WITH ${ctes.join(',\n')},
        account_holder_moved AS (
          UPDATE account_holder SET customer_id = CASE WHEN customer_id = $2 THEN $1 ELSE customer_id END,
@@ -199,14 +256,18 @@ export class IdentityRepository {
        mobile_enrolment_moved AS (UPDATE mobile_enrolment SET customer_id = $1 WHERE customer_id = $2 RETURNING id)
        SELECT ${MOVED_TABLES.map((t) => `(SELECT coalesce(array_agg(id::text ORDER BY id), '{}') FROM m_${t}) AS ${t}`).join(', ')},
               (SELECT coalesce(array_agg(id::text), '{}') FROM mobile_enrolment_moved) AS mobile_enrolment,
-              (SELECT count(*) FROM account_holder_moved) AS holders`,
+              (SELECT count(*) FROM account_holder_moved) AS holders${otherSelect.map((x) => `, ${x}`).join('')}`,
       [survivorId, mergedId],
     );
     const movedEnrolment = (moved.mobile_enrolment as string[])[0] ?? null;
     const movedIds: Record<string, string[]> = {};
     for (const t of MOVED_TABLES) movedIds[t] = moved[t];
     await this.sql.exec(`DELETE FROM customer WHERE id = $1`, [mergedId]);
-    const detail: MergeDetail = { moved: movedIds, accountHolders, mergedCustomer: mergedCustomer.row, setAsideEnrolment, movedEnrolment };
+    const other: Record<string, Record<string, unknown>[]> = {};
+    others.forEach((t, i) => {
+      if (moved[`o_${i}`].length) other[t.name] = moved[`o_${i}`];
+    });
+    const detail: MergeDetail = { moved: movedIds, accountHolders, mergedCustomer: mergedCustomer.row, setAsideEnrolment, movedEnrolment, other, setAside };
     const [row] = await this.sql.rows<{ id: string }>(
       `INSERT INTO customer_merge (customer_id, merged_customer_id, match_rule, trigger_source_system, trigger_source_key, detail)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text`,
@@ -275,6 +336,20 @@ export class IdentityRepository {
       await this.sql.exec(`INSERT INTO mobile_enrolment SELECT * FROM jsonb_populate_record(NULL::mobile_enrolment, $1::jsonb)`, [
         JSON.stringify(detail.setAsideEnrolment),
       ]);
+    }
+    const otherTables = Object.keys(detail.other ?? {});
+    if (otherTables.length) {
+      const keys = await this.otherCustomerTables();
+      // One statement, so foreign keys among these tables hold at its end.
+      const ctes = otherTables.map((name, i) => {
+        const key = keys.find((t) => t.name === name)?.key ?? [];
+        return `o_${i} AS (UPDATE ${q(name)} SET customer_id = $2 WHERE customer_id = $1
+                 AND ${rowKey(name, key)} IN (SELECT value FROM jsonb_array_elements($${i + 3}::jsonb)) RETURNING 1)`;
+      });
+      await this.sql.exec(`WITH ${ctes.join(',\n')} SELECT 1`, [survivorId, mergedId, ...otherTables.map((t) => JSON.stringify(detail.other![t]))]);
+    }
+    for (const [name, rows] of Object.entries(detail.setAside ?? {})) {
+      await this.sql.exec(`INSERT INTO ${q(name)} SELECT * FROM jsonb_populate_recordset(NULL::${q(name)}, $1::jsonb)`, [JSON.stringify(rows)]);
     }
     await this.sql.exec(`UPDATE customer_merge SET unmerged_at = now() WHERE id = $1`, [merge.id]);
   }
