@@ -16,6 +16,12 @@ import { NodeService } from '../modules/node/node.service';
 import { createPartnerLoaders } from '../modules/partner/partner.loaders';
 import { PartnerRepository } from '../modules/partner/partner.repository';
 import { PartnerService } from '../modules/partner/partner.service';
+import {
+  createServiceHistoryRepositories,
+  createServiceHistoryServices,
+  ServiceHistoryRepositories,
+  ServiceHistoryServices,
+} from '../modules/service-history/service-history.context';
 
 /** Repositories are stateless and shared by all requests. */
 export interface Repositories {
@@ -24,6 +30,7 @@ export interface Repositories {
   mobileBanking: MobileBankingRepository;
   partner: PartnerRepository;
   branch: BranchRepository;
+  serviceHistory: ServiceHistoryRepositories;
 }
 
 export function createRepositories(dataSource: DataSource): Repositories {
@@ -33,10 +40,11 @@ export function createRepositories(dataSource: DataSource): Repositories {
     mobileBanking: new MobileBankingRepository(dataSource),
     partner: new PartnerRepository(dataSource),
     branch: new BranchRepository(dataSource),
+    serviceHistory: createServiceHistoryRepositories(dataSource),
   };
 }
 
-export interface Services {
+export interface Services extends ServiceHistoryServices {
   customer: CustomerService;
   coreBanking: CoreBankingService;
   mobileBanking: MobileBankingService;
@@ -52,7 +60,15 @@ export function createRequestServices(repos: Repositories): Services {
   const mobileBanking = new MobileBankingService(createMobileBankingLoaders(repos.mobileBanking));
   const partner = new PartnerService(repos.partner, createPartnerLoaders(repos.partner));
   const branch = new BranchService(repos.branch, createBranchLoaders(repos.branch));
-  return { customer, coreBanking, mobileBanking, partner, branch, node: new NodeService({ customer, coreBanking, partner, branch }) };
+  return {
+    customer,
+    coreBanking,
+    mobileBanking,
+    partner,
+    branch,
+    node: new NodeService({ customer, coreBanking, partner, branch }),
+    ...createServiceHistoryServices(repos.serviceHistory),
+  };
 }
 
 export interface GraphQLContext {

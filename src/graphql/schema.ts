@@ -8,6 +8,7 @@ import { CustomerResolver } from '../modules/customer/customer.resolver';
 import { MobileBankingResolver } from '../modules/mobile-banking/mobile-banking.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { PartnerResolver } from '../modules/partner/partner.resolver';
+import { SERVICE_HISTORY_RESOLVERS } from '../modules/service-history/service-history.resolver';
 
 export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerResolver,
@@ -18,6 +19,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PartnerResolver,
   BranchResolver,
   NodeResolver,
+  ...SERVICE_HISTORY_RESOLVERS,
 ];
 
 let cached: Promise<GraphQLSchema> | undefined;

@@ -1,0 +1,34 @@
+import { badInput } from '../../common/errors';
+import { SqlParams } from '../../database/sql';
+import { ContactPolicy } from './contact-policy';
+
+/**
+ * SQL conditions over a customer row for the customer filter language, with the same definitions as
+ * Customer.contactPressure: a contact is any interaction at or before now; windows are (now - days, now].
+ * `customerId` is a trusted column expression (e.g. "c.id"); values only enter through params.
+ */
+const MAX_DAYS = 36_600;
+
+function checkDays(days: number, field: string): void {
+  if (!Number.isInteger(days) || days < 0 || days > MAX_DAYS) throw badInput(field, `days must be a whole number between 0 and ${MAX_DAYS}`);
+}
+
+function nowExpr(now: Date | undefined, params: SqlParams): string {
+  return now ? params.add(now.toISOString(), 'timestamptz') : 'now()';
+}
+
+/** true when the customer had no interaction at all in the last `days` days (never-contacted customers included). */
+export function noContactWithinDaysSql(customerId: string, days: number, params: SqlParams, field = 'noContactWithinDays', now?: Date): string {
+  checkDays(days, field);
+  const t = nowExpr(now, params);
+  return `NOT EXISTS (SELECT 1 FROM interaction ci WHERE ci.customer_id = ${customerId}
+            AND ci.occurred_at <= ${t} AND ci.occurred_at > ${t} - make_interval(days => ${params.add(days, 'int')}))`;
+}
+
+/** true when the customer got more marketing contacts in the policy window than the policy allows (isOverContacted). */
+export function overContactedSql(customerId: string, policy: ContactPolicy, params: SqlParams, now?: Date): string {
+  const t = nowExpr(now, params);
+  return `(SELECT count(*) FROM interaction ci WHERE ci.customer_id = ${customerId} AND ci.kind = 'MARKETING_CONTACT'
+            AND ci.occurred_at <= ${t} AND ci.occurred_at > ${t} - make_interval(days => ${params.add(policy.marketingWindowDays, 'int')}))
+          > ${params.add(policy.maxMarketingContacts, 'int')}`;
+}

@@ -1,0 +1,27 @@
+import { DataSource } from 'typeorm';
+import { loadServiceHistoryConfig, ServiceHistoryConfig } from './service-history.config';
+import { createServiceHistoryLoaders } from './service-history.loaders';
+import { ServiceHistoryRepository } from './service-history.repository';
+import { ServiceHistoryService } from './service-history.service';
+
+/** The module's shared, stateless parts: built once at start-up, so a bad setting stops the app there. */
+export interface ServiceHistoryRepositories {
+  history: ServiceHistoryRepository;
+  config: ServiceHistoryConfig;
+}
+
+export function createServiceHistoryRepositories(dataSource: DataSource, env: NodeJS.ProcessEnv = process.env): ServiceHistoryRepositories {
+  return {
+    history: new ServiceHistoryRepository(dataSource),
+    config: loadServiceHistoryConfig(env),
+  };
+}
+
+/** Per-request services with fresh loaders. */
+export function createServiceHistoryServices(repos: ServiceHistoryRepositories, clock: () => Date = () => new Date()) {
+  return {
+    serviceHistory: new ServiceHistoryService(repos.history, createServiceHistoryLoaders(repos.history), repos.config.contactPolicy, clock),
+  };
+}
+
+export type ServiceHistoryServices = ReturnType<typeof createServiceHistoryServices>;
