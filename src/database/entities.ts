@@ -1,10 +1,14 @@
+import { IngestPendingEntity } from '../ingestion/ingest-pending.entity';
 import { BranchEntity } from '../modules/branch/branch.entity';
+import { AccountHolderEntity } from '../modules/core-banking/account-holder.entity';
 import { AccountEntity } from '../modules/core-banking/account.entity';
 import { CardEntity } from '../modules/core-banking/card.entity';
 import { LoanEntity } from '../modules/core-banking/loan.entity';
 import { TransactionEntity } from '../modules/core-banking/transaction.entity';
 import { CustomerSourceEntity } from '../modules/customer/customer-source.entity';
 import { CustomerEntity } from '../modules/customer/customer.entity';
+import { CustomerIdentifierEntity } from '../modules/identity/customer-identifier.entity';
+import { CustomerMergeEntity } from '../modules/identity/customer-merge.entity';
 import { MobileEnrolmentEntity } from '../modules/mobile-banking/mobile-enrolment.entity';
 import { MobileSessionEntity } from '../modules/mobile-banking/mobile-session.entity';
 import { PartnerPurchaseEntity } from '../modules/partner/partner-purchase.entity';
@@ -22,4 +26,8 @@ export const ENTITIES = [
   MobileEnrolmentEntity,
   MobileSessionEntity,
   PartnerPurchaseEntity,
+  CustomerIdentifierEntity,
+  CustomerMergeEntity,
+  AccountHolderEntity,
+  IngestPendingEntity,
 ];

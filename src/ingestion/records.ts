@@ -1,3 +1,4 @@
+import { HOLDER_ROLES } from '../modules/core-banking/account-holder.entity';
 import { ACCOUNT_STATUSES, PRODUCT_TYPES } from '../modules/core-banking/account.entity';
 import { CARD_TIERS, CARD_TYPES } from '../modules/core-banking/card.entity';
 import { LOAN_STATUSES } from '../modules/core-banking/loan.entity';
@@ -22,7 +23,6 @@ export const TYPES_BY_SOURCE: Readonly<Record<SourceKind, readonly RecordType[]>
 /** Parents are written before children within a batch. */
 export const WRITE_ORDER: readonly RecordType[] = RECORD_TYPES;
 
-export const HOLDER_ROLES = ['OWNER', 'DISPONENT'] as const;
 
 export type FieldKind = 'text' | 'date' | 'timestamp' | 'decimal' | 'int' | 'enum' | 'list' | 'currency' | 'mcc' | 'lastFour' | 'codes';
 
