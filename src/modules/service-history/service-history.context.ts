@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { AnnualStatementRepository } from './annual-statement.repository';
+import { AnnualStatementService, createAnnualStatementLoaders } from './annual-statement.service';
 import { loadServiceHistoryConfig, ServiceHistoryConfig } from './service-history.config';
 import { createServiceHistoryLoaders } from './service-history.loaders';
 import { ServiceHistoryRepository } from './service-history.repository';
@@ -7,12 +9,14 @@ import { ServiceHistoryService } from './service-history.service';
 /** The module's shared, stateless parts: built once at start-up, so a bad setting stops the app there. */
 export interface ServiceHistoryRepositories {
   history: ServiceHistoryRepository;
+  statements: AnnualStatementRepository;
   config: ServiceHistoryConfig;
 }
 
 export function createServiceHistoryRepositories(dataSource: DataSource, env: NodeJS.ProcessEnv = process.env): ServiceHistoryRepositories {
   return {
     history: new ServiceHistoryRepository(dataSource),
+    statements: new AnnualStatementRepository(dataSource),
     config: loadServiceHistoryConfig(env),
   };
 }
@@ -21,6 +25,7 @@ export function createServiceHistoryRepositories(dataSource: DataSource, env: No
 export function createServiceHistoryServices(repos: ServiceHistoryRepositories, clock: () => Date = () => new Date()) {
   return {
     serviceHistory: new ServiceHistoryService(repos.history, createServiceHistoryLoaders(repos.history), repos.config.contactPolicy, clock),
+    annualStatement: new AnnualStatementService(createAnnualStatementLoaders(repos.statements, repos.config), repos.config, clock),
   };
 }
 

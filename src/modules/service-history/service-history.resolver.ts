@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
+import { CustomerAnnualStatementResolver, PartnerSpendingResolver } from './annual-statement.resolver';
 import { Branch } from '../branch/dto/branch.type';
 import { Account } from '../core-banking/dto/account.type';
 import { Customer } from '../customer/dto/customer.type';
@@ -167,4 +168,6 @@ export const SERVICE_HISTORY_RESOLVERS = [
   LoanGrantedEventResolver,
   FirstPartnerPurchaseEventResolver,
   ServiceHistoryResolver,
+  CustomerAnnualStatementResolver,
+  PartnerSpendingResolver,
 ];
