@@ -25,6 +25,8 @@ import { ConsentService } from './modules/access/consent.service';
 import { Metrics } from './observability/metrics';
 import { requestSpan } from './observability/tracing';
 import { observabilityPlugin } from './graphql/plugins/observability.plugin';
+import { readRoutingPlugin } from './graphql/plugins/read-routing.plugin';
+import { runWithReadRouting } from './database/read-routing';
 
 export interface AppOptions {
   database: Database;
@@ -77,6 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       limitsPlugin(schema, { maxDepth: 12, maxCost: 100_000, ...options.queryLimits }),
       auditPlugin(auditWriter),
       observabilityPlugin(metrics),
+      readRoutingPlugin(),
     ],
     // No cookies or ambient credentials are ever accepted, so a request carrying one of these headers
     // cannot be a cross-site forgery; plain GETs from scripts need one of them.
@@ -139,6 +142,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
     express.json({ limit: options.bodyLimit ?? '256kb' }),
     persistedOperations(repos.access),
+    // Replica reads unless the caller needs the primary: partners (consent revocation must bite on the
+    // next request) and clients that just wrote and ask for it.
+    (req: Request, res: Response, next: NextFunction) =>
+      runWithReadRouting(principalOf(res)?.role === 'PARTNER' || req.headers['x-fattail-consistency'] === 'primary', next),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const principal = principalOf(res);

@@ -18,8 +18,11 @@ export interface RunningServer {
 /** config -> database (migrate, seed an empty embedded one) -> schema -> listen. */
 export async function startServer(config: AppConfig, logger: Logger): Promise<RunningServer> {
   const started = Date.now();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  logger.info({ database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined }, 'database opened');
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, replicaUrls: config.replicaUrls });
+  logger.info(
+    { database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined, readReplicas: config.replicaUrls.length },
+    'database opened',
+  );
   if (config.migrateOnStart) {
     const applied = await migrate(database.dataSource);
     if (applied.length) logger.info({ applied }, 'migrations applied');

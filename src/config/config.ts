@@ -17,6 +17,8 @@ export interface AppConfig {
   host: string;
   /** Unset: embedded PGlite under dataDir. Set: that PostgreSQL. Secret: never logged. */
   databaseUrl: string | undefined;
+  /** Streaming replicas that serve reads. Secrets: never logged. */
+  replicaUrls: string[];
   dataDir: string;
   migrateOnStart: boolean;
   seedOnFirstStart: boolean;
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       PORT: portOrZero({ default: 4000 }),
       HOST: str({ default: '127.0.0.1', desc: 'interface to listen on; 0.0.0.0 for all' }),
       DATABASE_URL: url({ default: undefined, desc: 'PostgreSQL URL; unset = embedded PGlite' }),
+      DATABASE_REPLICA_URLS: str({ default: '', desc: 'comma-separated PostgreSQL read replica URLs' }),
       FATTAIL_DATA_DIR: str({ default: './.data', desc: 'where the embedded database lives' }),
       FATTAIL_MIGRATE_ON_START: bool({ default: true }),
       FATTAIL_SEED_ON_FIRST_START: bool({ default: true, desc: 'seed the demo bank into an empty embedded database' }),
@@ -78,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
   );
   const databaseUrl = e.DATABASE_URL || undefined;
+  const replicaUrls = e.DATABASE_REPLICA_URLS.split(',').map((u) => u.trim()).filter(Boolean);
+  for (const replica of replicaUrls) {
+    if (!/^postgres(ql)?:\/\//.test(replica)) throw new Error('Invalid environment:\n  DATABASE_REPLICA_URLS: each entry must be a postgresql:// URL');
+  }
+  if (replicaUrls.length && !databaseUrl) throw new Error('Invalid environment:\n  DATABASE_REPLICA_URLS: replicas need DATABASE_URL (the primary)');
   // Running open is allowed only for the local demo: embedded database, loopback, not production.
   const openAllowed = !databaseUrl && isLoopback(e.HOST) && e.NODE_ENV !== 'production';
   if (e.FATTAIL_AUTH === 'open' && !openAllowed) {
@@ -92,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     databaseUrl,
+    replicaUrls,
     dataDir: e.FATTAIL_DATA_DIR,
     migrateOnStart: e.FATTAIL_MIGRATE_ON_START,
     seedOnFirstStart: e.FATTAIL_SEED_ON_FIRST_START,

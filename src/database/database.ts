@@ -16,6 +16,8 @@ export interface DatabaseOptions {
   /** Pool size against PostgreSQL; the embedded database always uses 1 (one PGlite session). */
   poolSize?: number;
   applicationName?: string;
+  /** PostgreSQL streaming replicas for reads (see read-routing.ts); writes always go to databaseUrl. */
+  replicaUrls?: string[];
 }
 
 export interface Database {
@@ -25,10 +27,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function dataSourceOptions(url: string, poolSize: number, counter?: QueryCounter, appName = 'fattail'): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize: number, counter?: QueryCounter, appName = 'fattail', replicaUrls: string[] = []): DataSourceOptions {
   return {
     type: 'postgres',
-    url,
+    ...(replicaUrls.length ? { replication: { master: { url }, slaves: replicaUrls.map((replica) => ({ url: replica })) } } : { url }),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
@@ -46,10 +48,13 @@ export function dataSourceOptions(url: string, poolSize: number, counter?: Query
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const queryCounter = new QueryCounter();
   if (options.databaseUrl) {
-    const dataSource = new DataSource(dataSourceOptions(options.databaseUrl, options.poolSize ?? 10, queryCounter, options.applicationName));
+    const dataSource = new DataSource(
+      dataSourceOptions(options.databaseUrl, options.poolSize ?? 10, queryCounter, options.applicationName, options.replicaUrls),
+    );
     await dataSource.initialize();
     return { dataSource, kind: 'postgres', queryCounter, close: () => dataSource.destroy() };
   }
+  if (options.replicaUrls?.length) throw new Error('read replicas need DATABASE_URL: the embedded database has none');
   const embedded = await startEmbeddedPostgres(options.dataDir);
   const dataSource = new DataSource(dataSourceOptions(embedded.url, 1, queryCounter, options.applicationName));
   try {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { readQuery } from '../../database/read-routing';
 
 export interface BranchRow {
   id: string;
@@ -12,10 +13,10 @@ export class BranchRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findAll(): Promise<BranchRow[]> {
-    return this.dataSource.query(`SELECT id, code, name, city, region FROM branch ORDER BY code`);
+    return readQuery(this.dataSource, `SELECT id, code, name, city, region FROM branch ORDER BY code`);
   }
 
   async findByIds(ids: readonly string[]): Promise<BranchRow[]> {
-    return this.dataSource.query(`SELECT id, code, name, city, region FROM branch WHERE id = ANY($1::bigint[])`, [ids]);
+    return readQuery(this.dataSource, `SELECT id, code, name, city, region FROM branch WHERE id = ANY($1::bigint[])`, [ids]);
   }
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { readQuery } from '../../database/read-routing';
 import { groupInKeyOrder } from '../../common/grouped-loader';
 import { Page } from '../../common/pagination';
 import { keyset, lateralPages, Paged, pageRowNumber, SqlParams } from '../../database/sql';
@@ -112,7 +113,7 @@ export class CoreBankingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async accountsByKeys(keys: readonly OwnedKey[]): Promise<AccountRow[]> {
-    return this.dataSource.query(
+    return readQuery(this.dataSource, 
       `SELECT ${ACCOUNT_COLUMNS}
          FROM unnest($1::bigint[], $2::bigint[]) AS k(customer_id, id)
          JOIN account a ON a.customer_id = k.customer_id AND a.id = k.id`,
@@ -128,7 +129,7 @@ export class CoreBankingRepository {
                      FROM account a
                     WHERE ${accountConditions(options, params)} AND ${ks.where}
                     ORDER BY ${ks.orderBy} LIMIT ${ks.limit}`;
-    const rows: Paged<AccountRow>[] = await this.dataSource.query(
+    const rows: Paged<AccountRow>[] = await readQuery(this.dataSource, 
       lateralPages(`unnest(${ids}) WITH ORDINALITY AS k(customer_id, i)`, inner),
       params.values,
     );
@@ -138,7 +139,7 @@ export class CoreBankingRepository {
   async accountCounts(customerIds: string[], options: AccountListOptions): Promise<number[]> {
     const params = new SqlParams();
     const ids = params.add(customerIds, 'bigint[]');
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await readQuery(this.dataSource, 
       `SELECT (SELECT count(*)::int FROM account a WHERE ${accountConditions(options, params)}) AS n
          FROM unnest(${ids}) WITH ORDINALITY AS k(customer_id, i) ORDER BY k.i`,
       params.values,
@@ -155,14 +156,14 @@ export class CoreBankingRepository {
                      FROM bank_transaction t
                     WHERE ${ownerCondition} AND ${transactionConditions(options, params)} AND ${ks.where}
                     ORDER BY ${ks.orderBy} LIMIT ${ks.limit}`;
-    const rows: Paged<TransactionRow>[] = await this.dataSource.query(lateralPages(from, inner), params.values);
+    const rows: Paged<TransactionRow>[] = await readQuery(this.dataSource, lateralPages(from, inner), params.values);
     return groupInKeyOrder(owners.length, rows, (r) => r.__i - 1);
   }
 
   async transactionCounts(owners: OwnedKey[] | string[], options: TransactionListOptions): Promise<number[]> {
     const params = new SqlParams();
     const { from, ownerCondition } = this.ownerKeys(owners, params);
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await readQuery(this.dataSource, 
       `SELECT (SELECT count(*)::int FROM bank_transaction t WHERE ${ownerCondition} AND ${transactionConditions(options, params)}) AS n
          FROM ${from} ORDER BY k.i`,
       params.values,
@@ -171,7 +172,7 @@ export class CoreBankingRepository {
   }
 
   async loansByAccounts(keys: readonly OwnedKey[]): Promise<LoanRow[]> {
-    return this.dataSource.query(
+    return readQuery(this.dataSource, 
       `SELECT ${LOAN_COLUMNS}
          FROM unnest($1::bigint[], $2::bigint[]) AS k(customer_id, account_id)
          JOIN loan l ON l.customer_id = k.customer_id AND l.account_id = k.account_id
@@ -181,7 +182,7 @@ export class CoreBankingRepository {
   }
 
   async cardsByAccounts(keys: readonly OwnedKey[]): Promise<CardRow[]> {
-    return this.dataSource.query(
+    return readQuery(this.dataSource, 
       `SELECT ${CARD_COLUMNS}
          FROM unnest($1::bigint[], $2::bigint[]) AS k(customer_id, account_id)
          JOIN card c ON c.customer_id = k.customer_id AND c.account_id = k.account_id
@@ -191,7 +192,7 @@ export class CoreBankingRepository {
   }
 
   async transactionByKey(key: OwnedKey): Promise<TransactionRow | null> {
-    const rows = await this.dataSource.query(
+    const rows = await readQuery(this.dataSource, 
       `SELECT ${TRANSACTION_COLUMNS} FROM bank_transaction t WHERE t.customer_id = $1 AND t.id = $2`,
       [key.customerId, key.id],
     );
@@ -199,12 +200,12 @@ export class CoreBankingRepository {
   }
 
   async loanByKey(key: OwnedKey): Promise<LoanRow | null> {
-    const rows = await this.dataSource.query(`SELECT ${LOAN_COLUMNS} FROM loan l WHERE l.customer_id = $1 AND l.id = $2`, [key.customerId, key.id]);
+    const rows = await readQuery(this.dataSource, `SELECT ${LOAN_COLUMNS} FROM loan l WHERE l.customer_id = $1 AND l.id = $2`, [key.customerId, key.id]);
     return rows[0] ?? null;
   }
 
   async cardByKey(key: OwnedKey): Promise<CardRow | null> {
-    const rows = await this.dataSource.query(`SELECT ${CARD_COLUMNS} FROM card c WHERE c.customer_id = $1 AND c.id = $2`, [key.customerId, key.id]);
+    const rows = await readQuery(this.dataSource, `SELECT ${CARD_COLUMNS} FROM card c WHERE c.customer_id = $1 AND c.id = $2`, [key.customerId, key.id]);
     return rows[0] ?? null;
   }
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { readQuery } from '../../database/read-routing';
 import { groupInKeyOrder } from '../../common/grouped-loader';
 import { Page } from '../../common/pagination';
 import { keyset, lateralPages, Paged, pageRowNumber, SqlParams } from '../../database/sql';
@@ -30,7 +31,7 @@ export class MobileBankingRepository {
 
   async enrolmentsByCustomerIds(customerIds: readonly string[]): Promise<EnrolmentRow[]> {
     // lastLoginAt: the newest session, found through the (customer_id, started_at DESC) index.
-    return this.dataSource.query(
+    return readQuery(this.dataSource, 
       `SELECT e.customer_id AS "customerId", e.enrolled_at AS "enrolledAt", e.activated_at AS "activatedAt",
               e.activated_at IS NOT NULL AS activated, e.transfer_limit AS "transferLimit", e.devices,
               (SELECT max(s.started_at) FROM mobile_session s WHERE s.customer_id = e.customer_id) AS "lastLoginAt"
@@ -48,7 +49,7 @@ export class MobileBankingRepository {
                      FROM mobile_session s
                     WHERE s.customer_id = k.customer_id AND ${ks.where}
                     ORDER BY ${ks.orderBy} LIMIT ${ks.limit}`;
-    const rows: Paged<SessionRow>[] = await this.dataSource.query(
+    const rows: Paged<SessionRow>[] = await readQuery(this.dataSource, 
       lateralPages(`unnest(${ids}) WITH ORDINALITY AS k(customer_id, i)`, inner),
       params.values,
     );
@@ -56,7 +57,7 @@ export class MobileBankingRepository {
   }
 
   async sessionCounts(customerIds: string[]): Promise<number[]> {
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await readQuery(this.dataSource, 
       `SELECT (SELECT count(*)::int FROM mobile_session s WHERE s.customer_id = k.customer_id) AS n
          FROM unnest($1::bigint[]) WITH ORDINALITY AS k(customer_id, i) ORDER BY k.i`,
       [customerIds],

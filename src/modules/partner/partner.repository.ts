@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { readQuery } from '../../database/read-routing';
 import { groupInKeyOrder } from '../../common/grouped-loader';
 import { Page } from '../../common/pagination';
 import { keyset, lateralPages, Paged, pageRowNumber, SqlParams } from '../../database/sql';
@@ -49,15 +50,15 @@ export class PartnerRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findAll(): Promise<PartnerRow[]> {
-    return this.dataSource.query(`SELECT ${PARTNER_COLUMNS} FROM partner p ORDER BY p.code`);
+    return readQuery(this.dataSource, `SELECT ${PARTNER_COLUMNS} FROM partner p ORDER BY p.code`);
   }
 
   async findByIds(ids: readonly string[]): Promise<PartnerRow[]> {
-    return this.dataSource.query(`SELECT ${PARTNER_COLUMNS} FROM partner p WHERE p.id = ANY($1::bigint[])`, [ids]);
+    return readQuery(this.dataSource, `SELECT ${PARTNER_COLUMNS} FROM partner p WHERE p.id = ANY($1::bigint[])`, [ids]);
   }
 
   async purchasesByKeys(keys: readonly { customerId: string; id: string }[]): Promise<PurchaseRow[]> {
-    return this.dataSource.query(
+    return readQuery(this.dataSource, 
       `SELECT ${PURCHASE_COLUMNS}
          FROM unnest($1::bigint[], $2::bigint[]) AS k(customer_id, id)
          JOIN partner_purchase pp ON pp.customer_id = k.customer_id AND pp.id = k.id`,
@@ -73,7 +74,7 @@ export class PartnerRepository {
                      FROM partner_purchase pp
                     WHERE ${purchaseConditions(options, params)} AND ${ks.where}
                     ORDER BY ${ks.orderBy} LIMIT ${ks.limit}`;
-    const rows: Paged<PurchaseRow>[] = await this.dataSource.query(
+    const rows: Paged<PurchaseRow>[] = await readQuery(this.dataSource, 
       lateralPages(`unnest(${ids}) WITH ORDINALITY AS k(customer_id, i)`, inner),
       params.values,
     );
@@ -83,7 +84,7 @@ export class PartnerRepository {
   async purchaseCounts(customerIds: string[], options: PurchaseListOptions): Promise<number[]> {
     const params = new SqlParams();
     const ids = params.add(customerIds, 'bigint[]');
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await readQuery(this.dataSource, 
       `SELECT (SELECT count(*)::int FROM partner_purchase pp WHERE ${purchaseConditions(options, params)}) AS n
          FROM unnest(${ids}) WITH ORDINALITY AS k(customer_id, i) ORDER BY k.i`,
       params.values,
