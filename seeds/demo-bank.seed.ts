@@ -1180,6 +1180,25 @@ async function dataTables(client: PoolClient): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/**
+ * Drops the customer tables' plain indexes (not those behind a key or constraint) and returns their
+ * definitions. Building an index once over the loaded table is much cheaper than growing it row by row;
+ * inside the seed's transaction, a failure rolls the drop back too.
+ */
+async function dropSecondaryIndexes(client: PoolClient): Promise<string[]> {
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+     FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+     WHERE t.relname = ANY($1) AND t.relnamespace = current_schema()::regnamespace
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+     ORDER BY 1`,
+    [CUSTOMER_TABLES.map((t) => t.name)],
+  );
+  for (const row of rows) await client.query(`DROP INDEX ${row.name}`);
+  await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+  return rows.map((r) => r.definition);
+}
+
 async function detectMethod(client: PoolClient): Promise<SeedWriteMethod> {
   const { rows } = await client.query<{ version: string }>('SELECT version() AS version');
   return /pglite/i.test(rows[0].version) ? 'insert' : 'copy';
@@ -1219,6 +1238,7 @@ export async function seedDemoBank(dataSource: DataSource, options: SeedDemoBank
         }
       }
       const reference = await ensureReferenceData(client, nowMs);
+      const rebuild = method === 'copy' ? await dropSecondaryIndexes(client) : [];
       const ctx: GeneratorContext = {
         seed,
         nowMs,
@@ -1257,6 +1277,7 @@ export async function seedDemoBank(dataSource: DataSource, options: SeedDemoBank
       }
       await writing;
 
+      for (const definition of rebuild) await client.query(definition);
       // Ids were given explicitly; move each identity past them so later inserts do not collide.
       for (const spec of CUSTOMER_TABLES) {
         await client.query(`SELECT setval(pg_get_serial_sequence('${spec.name}', 'id'), max(id)) FROM ${spec.name}`);
