@@ -21,6 +21,8 @@ const ORDER_BY: Record<SeedTable, string> = {
   partner_purchase: 'customer_id, id',
 };
 
+const INDEXES = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`;
+
 async function contentHashes(ds: DataSource): Promise<Record<SeedTable, string>> {
   const hashes = {} as Record<SeedTable, string>;
   for (const table of SEED_TABLES) {
@@ -66,6 +68,12 @@ describe(`seedDemoBank (${testDatabaseKind()})`, () => {
     // On PostgreSQL this also proves the COPY and INSERT paths write identical content.
     await seedDemoBank(twin.dataSource, { customers: CUSTOMERS, seed: SEED, now: NOW, method: 'insert', chunkSize: 70 });
     expect(await contentHashes(twin.dataSource)).toEqual(await contentHashes(ds));
+  });
+
+  it('leaves the same indexes behind whichever way it wrote (COPY drops and rebuilds the plain ones)', async () => {
+    const mine: { indexname: string }[] = await ds.query(INDEXES);
+    expect(mine.map((i) => i.indexname)).toEqual(expect.arrayContaining(['bank_transaction_customer_booked_idx', 'customer_interests_idx']));
+    expect(await twin.dataSource.query(INDEXES)).toEqual(mine);
   });
 
   it('gives a different bank for a different seed (replace truncates first)', async () => {
@@ -243,5 +251,16 @@ describe(`seedDemoBank (${testDatabaseKind()})`, () => {
       [customer.id, account.id],
     );
     expect(Number(tx.id)).toBe(counts.bank_transaction + 1);
+  });
+
+  it('rolls everything back when it fails part-way, the truncation of replace included', async () => {
+    const target = twin.dataSource;
+    const [before, indexes] = [await contentHashes(target), await target.query(INDEXES)];
+    const crash = (done: number) => {
+      if (done >= 100) throw new Error('crash mid-seed');
+    };
+    await expect(seedDemoBank(target, { customers: 200, seed: 5, now: NOW, replace: true, chunkSize: 50, onProgress: crash })).rejects.toThrow('crash mid-seed');
+    expect(await contentHashes(target)).toEqual(before);
+    expect(await target.query(INDEXES)).toEqual(indexes);
   });
 });
