@@ -53,7 +53,7 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('reports liveness and readiness', async () => {
-    expect((await request(t.app.app).get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await request(t.app.app).get('/healthz')).body).toEqual({ status: 'ok', worker: null });
     const ready = await request(t.app.app).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('ready');

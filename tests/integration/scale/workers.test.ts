@@ -1,0 +1,96 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { repoRoot } from '../../../src/common/repo-root';
+import { AccessRepository } from '../../../src/modules/access/access.repository';
+import { ApiKeyService } from '../../../src/modules/access/api-key.service';
+import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
+
+const PEPPER = 'workers-test-pepper';
+const postgres = process.env.TEST_DATABASE_URL !== undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function startCli(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const root = repoRoot();
+  let output = '';
+  const child = spawn(process.execPath, ['-r', join(root, 'tests/integration/ingestion/ts-register.js'), join(root, 'src/cli/main.ts'), ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return { child, output: () => output };
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}): ${output()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not come up: ${output()}`);
+}
+
+(postgres ? describe : describe.skip)(
+  postgres ? 'fattail serve --workers' : 'fattail serve --workers (skipped: several processes share a database only on PostgreSQL; runs in the PostgreSQL pass)',
+  () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    it('serves one port from several worker processes and stops them all on SIGTERM', async () => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const { child, output } = startCli(['serve', '--workers', '2'], { DATABASE_URL: db.url!, PORT: String(port), FATTAIL_KEY_PEPPER: PEPPER });
+      try {
+        await waitUntilUp(url, child, output);
+        const workers = new Set<number>();
+        for (let i = 0; i < 40 && workers.size < 2; i++) {
+          const res = await fetch(`${url}/healthz`, { headers: { connection: 'close' } });
+          workers.add(((await res.json()) as { worker: number }).worker);
+        }
+        expect(workers.size).toBe(2);
+
+        const keys = new ApiKeyService(db.dataSource, new AccessRepository(db.dataSource), PEPPER);
+        const { plaintext } = await keys.create({ name: 'workers', role: 'ANALYST' });
+        const res = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${plaintext}` },
+          body: JSON.stringify({ query: '{ customers { totalCount } }' }),
+        });
+        expect(await res.json()).toEqual({ data: { customers: { totalCount: 0 } } });
+        expect((await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })).status).toBe(401);
+      } finally {
+        child.kill('SIGTERM');
+        const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+        expect(code).toBe(0);
+      }
+    });
+  },
+);
+
+describe('fattail serve --workers on the embedded database', () => {
+  it('refuses more than one worker, saying why', async () => {
+    const { child, output } = startCli(['serve', '--workers', '2'], { FATTAIL_DATA_DIR: '/tmp/fattail-never-created', PORT: '0' });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(output()).toMatch(/--workers above 1 needs DATABASE_URL/);
+  });
+});
