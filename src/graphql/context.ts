@@ -22,6 +22,8 @@ import {
   ServiceHistoryRepositories,
   ServiceHistoryServices,
 } from '../modules/service-history/service-history.context';
+import { createLifetimeValueRepositories, createLifetimeValueService, LifetimeValueRepositories } from '../modules/lifetime-value/lifetime-value.context';
+import { LifetimeValueService } from '../modules/lifetime-value/lifetime-value.service';
 
 /** Repositories are stateless and shared by all requests. */
 export interface Repositories {
@@ -31,6 +33,7 @@ export interface Repositories {
   partner: PartnerRepository;
   branch: BranchRepository;
   serviceHistory: ServiceHistoryRepositories;
+  lifetimeValue: LifetimeValueRepositories;
 }
 
 export function createRepositories(dataSource: DataSource): Repositories {
@@ -41,6 +44,7 @@ export function createRepositories(dataSource: DataSource): Repositories {
     partner: new PartnerRepository(dataSource),
     branch: new BranchRepository(dataSource),
     serviceHistory: createServiceHistoryRepositories(dataSource),
+    lifetimeValue: createLifetimeValueRepositories(dataSource),
   };
 }
 
@@ -50,6 +54,7 @@ export interface Services extends ServiceHistoryServices {
   mobileBanking: MobileBankingService;
   partner: PartnerService;
   branch: BranchService;
+  lifetimeValue: LifetimeValueService;
   node: NodeService;
 }
 
@@ -66,6 +71,7 @@ export function createRequestServices(repos: Repositories): Services {
     mobileBanking,
     partner,
     branch,
+    lifetimeValue: createLifetimeValueService(repos.lifetimeValue),
     node: new NodeService({ customer, coreBanking, partner, branch }),
     ...createServiceHistoryServices(repos.serviceHistory),
   };

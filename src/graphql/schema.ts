@@ -9,6 +9,7 @@ import { MobileBankingResolver } from '../modules/mobile-banking/mobile-banking.
 import { NodeResolver } from '../modules/node/node.resolver';
 import { PartnerResolver } from '../modules/partner/partner.resolver';
 import { SERVICE_HISTORY_RESOLVERS } from '../modules/service-history/service-history.resolver';
+import { LIFETIME_VALUE_RESOLVERS } from '../modules/lifetime-value/lifetime-value.resolver';
 
 export const RESOLVERS: NonEmptyArray<Function> = [
   CustomerResolver,
@@ -20,6 +21,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   BranchResolver,
   NodeResolver,
   ...SERVICE_HISTORY_RESOLVERS,
+  ...LIFETIME_VALUE_RESOLVERS,
 ];
 
 let cached: Promise<GraphQLSchema> | undefined;
