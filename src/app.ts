@@ -27,6 +27,7 @@ import { Metrics } from './observability/metrics';
 import { requestSpan } from './observability/tracing';
 import { observabilityPlugin } from './graphql/plugins/observability.plugin';
 import { readRoutingPlugin } from './graphql/plugins/read-routing.plugin';
+import { httpStatusPlugin } from './graphql/plugins/http-status.plugin';
 import { runWithReadRouting } from './database/read-routing';
 
 export interface AppOptions {
@@ -81,6 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       auditPlugin(auditWriter),
       observabilityPlugin(metrics),
       readRoutingPlugin(),
+      httpStatusPlugin(),
     ],
     // No cookies or ambient credentials are ever accepted, so a request carrying one of these headers
     // cannot be a cross-site forgery; plain GETs from scripts need one of them.

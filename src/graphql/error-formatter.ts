@@ -7,11 +7,20 @@ import { Logger } from '../common/logger';
 
 const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08000', '08003', '08006']);
 
-function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.code && DATABASE_DOWN.has(e.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Connection is not established/i.test(e.message ?? '');
+/**
+ * A database that cannot be reached shows up in many wrappings: pg's own errors, TypeORM's
+ * QueryFailedError (driverError), graphql's NonErrorThrown for plain objects (thrownValue), causes and
+ * AggregateErrors (several addresses refused).
+ */
+function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const e = error as { code?: unknown; message?: unknown; driverError?: unknown; thrownValue?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && DATABASE_DOWN.has(e.code)) return true;
+  if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Connection is not established|the database system is (starting up|shutting down)/i.test(e.message)) {
+    return true;
+  }
+  const inner = [e.driverError, e.thrownValue, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return inner.some((x) => isDatabaseUnavailable(x, depth + 1));
 }
 
 /**

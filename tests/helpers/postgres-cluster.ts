@@ -39,6 +39,28 @@ function startCluster(bin: string, dataDir: string, port: number, socketDir: str
   };
 }
 
+/** One throwaway server that a test may stop and start again (to simulate an outage). */
+export function startStandaloneCluster(bin: string, port: number): Cluster & { halt(): void; restart(): void; cleanup(): void } {
+  const root = mkdtempSync(join(tmpdir(), 'fattail-pg-'));
+  if (userInfo().uid === 0) execFileSync('chown', ['-R', 'postgres:postgres', root]);
+  const dataDir = join(root, 'data');
+  asPostgres(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust']);
+  let cluster = startCluster(bin, dataDir, port, root);
+  return {
+    port,
+    url: (database?: string) => cluster.url(database),
+    stop: () => cluster.stop(),
+    halt: () => cluster.stop(),
+    restart: () => {
+      cluster = startCluster(bin, dataDir, port, root);
+    },
+    cleanup: () => {
+      cluster.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
 export interface PrimaryWithReplica {
   primary: Cluster;
   replica: Cluster;
