@@ -5,6 +5,7 @@ import { registerIngestCommand } from './commands/ingest.command';
 import { registerKeysCommand } from './commands/keys.command';
 import { registerSchemaCommand } from './commands/schema.command';
 import { registerSeedCommand } from './commands/seed.command';
+import { registerClvCommand } from './commands/clv.command';
 import { registerServeCommand } from './commands/serve.command';
 
 // Each command lives in ./commands/<name>.command.ts and exports register<Name>Command(program).
@@ -14,6 +15,7 @@ registerIngestCommand(program);
 registerKeysCommand(program);
 registerSchemaCommand(program);
 registerSeedCommand(program);
+registerClvCommand(program);
 registerServeCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
