@@ -2,6 +2,7 @@ import { badInput } from '../../common/errors';
 import { groupedLoader } from '../../common/grouped-loader';
 import { spendingCategoryLabel, statementYearRange } from './annual-statement';
 import { AnnualStatementRepository, StatementRow } from './annual-statement.repository';
+import { subtractDecimal } from './decimal';
 import { ServiceHistoryConfig } from './service-history.config';
 
 /** Entries in each top list (categories, merchants). */
@@ -46,18 +47,8 @@ export interface AnnualStatementView {
   };
 }
 
-/** Exact decimal subtraction of two 2-place money strings, via integer cents (no float on the way). */
-export function subtractMoney(a: string, b: string): string {
-  const cents = (v: string) => {
-    const negative = v.startsWith('-');
-    const [whole, frac = ''] = v.replace('-', '').split('.');
-    const n = BigInt(whole) * 100n + BigInt((frac + '00').slice(0, 2));
-    return negative ? -n : n;
-  };
-  const d = cents(a) - cents(b);
-  const abs = d < 0n ? -d : d;
-  return `${d < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
-}
+/** Money strings carry 2 places. */
+export const subtractMoney = (a: string, b: string): string => subtractDecimal(a, b, 2);
 
 export function toStatementView(customerId: string, year: number, timeZone: string, r: StatementRow): AnnualStatementView {
   const inYear = (d: Date | null) => d !== null && d >= r.from && d < r.to;

@@ -4,7 +4,8 @@ import { ContactPolicy } from './contact-policy';
 
 /**
  * SQL conditions over a customer row for the customer filter language, with the same definitions as
- * Customer.contactPressure: a contact is any interaction at or before now; windows are (now - days, now].
+ * Customer.contactPressure: a contact is any interaction at or before now; windows are (now - days, now], with
+ * days of exactly 24 hours (as in contact-policy.ts), whatever the session's time zone.
  * `customerId` is a trusted column expression (e.g. "c.id"); values only enter through params.
  */
 const MAX_DAYS = 36_600;
@@ -22,13 +23,13 @@ export function noContactWithinDaysSql(customerId: string, days: number, params:
   checkDays(days, field);
   const t = nowExpr(now, params);
   return `NOT EXISTS (SELECT 1 FROM interaction ci WHERE ci.customer_id = ${customerId}
-            AND ci.occurred_at <= ${t} AND ci.occurred_at > ${t} - make_interval(days => ${params.add(days, 'int')}))`;
+            AND ci.occurred_at <= ${t} AND ci.occurred_at > ${t} - make_interval(hours => 24 * ${params.add(days, 'int')}))`;
 }
 
 /** true when the customer got more marketing contacts in the policy window than the policy allows (isOverContacted). */
 export function overContactedSql(customerId: string, policy: ContactPolicy, params: SqlParams, now?: Date): string {
   const t = nowExpr(now, params);
   return `(SELECT count(*) FROM interaction ci WHERE ci.customer_id = ${customerId} AND ci.kind = 'MARKETING_CONTACT'
-            AND ci.occurred_at <= ${t} AND ci.occurred_at > ${t} - make_interval(days => ${params.add(policy.marketingWindowDays, 'int')}))
+            AND ci.occurred_at <= ${t} AND ci.occurred_at > ${t} - make_interval(hours => 24 * ${params.add(policy.marketingWindowDays, 'int')}))
           > ${params.add(policy.maxMarketingContacts, 'int')}`;
 }

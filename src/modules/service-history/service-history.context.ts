@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { AnnualStatementRepository } from './annual-statement.repository';
 import { AnnualStatementService, createAnnualStatementLoaders } from './annual-statement.service';
+import { PaymentChannelsRepository } from './payment-channels.repository';
+import { createPaymentChannelLoaders, PaymentChannelsService } from './payment-channels.service';
 import { loadServiceHistoryConfig, ServiceHistoryConfig } from './service-history.config';
 import { createServiceHistoryLoaders } from './service-history.loaders';
 import { ServiceHistoryRepository } from './service-history.repository';
@@ -10,6 +12,7 @@ import { ServiceHistoryService } from './service-history.service';
 export interface ServiceHistoryRepositories {
   history: ServiceHistoryRepository;
   statements: AnnualStatementRepository;
+  payments: PaymentChannelsRepository;
   config: ServiceHistoryConfig;
 }
 
@@ -17,6 +20,7 @@ export function createServiceHistoryRepositories(dataSource: DataSource, env: No
   return {
     history: new ServiceHistoryRepository(dataSource),
     statements: new AnnualStatementRepository(dataSource),
+    payments: new PaymentChannelsRepository(dataSource),
     config: loadServiceHistoryConfig(env),
   };
 }
@@ -26,6 +30,7 @@ export function createServiceHistoryServices(repos: ServiceHistoryRepositories, 
   return {
     serviceHistory: new ServiceHistoryService(repos.history, createServiceHistoryLoaders(repos.history), repos.config.contactPolicy, clock),
     annualStatement: new AnnualStatementService(createAnnualStatementLoaders(repos.statements, repos.config), repos.config, clock),
+    paymentChannels: new PaymentChannelsService(repos.payments, createPaymentChannelLoaders(repos.payments), clock),
   };
 }
 

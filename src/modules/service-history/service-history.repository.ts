@@ -365,12 +365,12 @@ export class ServiceHistoryRepository {
   async contactHistories(customerIds: readonly string[], now: string, historyDays: number): Promise<ContactHistoryRow[]> {
     const rows: (ContactHistoryRow & { i: number })[] = await this.dataSource.query(
       `SELECT k.i::int AS i,
-              count(*) FILTER (WHERE i.kind = 'MARKETING_CONTACT' AND i.occurred_at > $2::timestamptz - interval '30 days')::int AS "marketing30d",
-              count(*) FILTER (WHERE i.kind = 'MARKETING_CONTACT' AND i.occurred_at > $2::timestamptz - interval '90 days')::int AS "marketing90d",
+              count(*) FILTER (WHERE i.kind = 'MARKETING_CONTACT' AND i.occurred_at > $2::timestamptz - interval '720 hours')::int AS "marketing30d",
+              count(*) FILTER (WHERE i.kind = 'MARKETING_CONTACT' AND i.occurred_at > $2::timestamptz - interval '2160 hours')::int AS "marketing90d",
               max(i.occurred_at) AS "lastContactAt",
               max(i.occurred_at) FILTER (WHERE i.kind = 'COMPLAINT') AS "lastComplaintAt",
               coalesce(jsonb_agg(jsonb_build_object('at', i.occurred_at, 'channel', i.channel) ORDER BY i.occurred_at DESC)
-                         FILTER (WHERE i.kind = 'MARKETING_CONTACT' AND i.occurred_at > $2::timestamptz - make_interval(days => $3::int)),
+                         FILTER (WHERE i.kind = 'MARKETING_CONTACT' AND i.occurred_at > $2::timestamptz - make_interval(hours => 24 * $3::int)),
                        '[]'::jsonb) AS "recentMarketing"
          FROM unnest($1::bigint[]) WITH ORDINALITY AS k(customer_id, i)
          LEFT JOIN interaction i ON i.customer_id = k.customer_id AND i.occurred_at <= $2::timestamptz

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
 import { CustomerAnnualStatementResolver, PartnerSpendingResolver } from './annual-statement.resolver';
+import { CustomerPaymentChannelsResolver, PaymentChannelStatsResolver } from './payment-channels.resolver';
 import { Branch } from '../branch/dto/branch.type';
 import { Account } from '../core-banking/dto/account.type';
 import { Customer } from '../customer/dto/customer.type';
@@ -170,4 +171,6 @@ export const SERVICE_HISTORY_RESOLVERS = [
   ServiceHistoryResolver,
   CustomerAnnualStatementResolver,
   PartnerSpendingResolver,
+  CustomerPaymentChannelsResolver,
+  PaymentChannelStatsResolver,
 ];
