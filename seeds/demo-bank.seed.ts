@@ -54,7 +54,7 @@ export interface SeedDemoBankOptions {
   seed?: number;
   /** History ends here. Default: the start of the current UTC day, so same-day reruns are identical. */
   now?: Date;
-  /** Truncate every table first instead of refusing a database that already has customers. */
+  /** Empty the customer-owned tables first instead of refusing a database that already has customers. */
   replace?: boolean;
   /** Default: COPY on PostgreSQL, INSERT on PGlite (detected from version()). */
   method?: SeedWriteMethod;
@@ -1172,12 +1172,20 @@ async function ensureReferenceData(client: PoolClient, nowMs: number): Promise<P
   };
 }
 
-/** Every table of the schema but the migrations ledger: "replace" means a clean bank, ingested data included. */
-async function dataTables(client: PoolClient): Promise<string[]> {
+/**
+ * What `replace` empties: the customer and every customer-owned table (each carries customer_id, by the
+ * schema's rule), with CASCADE for anything else that references them. Reference tables (branch, partner)
+ * stay, and so does whatever hangs off them alone: API keys, the audit log, segment and model definitions.
+ */
+async function customerOwnedTables(client: PoolClient): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
-    `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'typeorm_migrations' ORDER BY tablename`,
+    `SELECT quote_ident(c.table_name) AS name
+     FROM information_schema.columns c
+     JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+     WHERE c.table_schema = current_schema() AND c.column_name = 'customer_id' AND t.table_type = 'BASE TABLE'
+     ORDER BY 1`,
   );
-  return rows.map((r) => r.name);
+  return ['customer', ...rows.map((r) => r.name)];
 }
 
 /**
@@ -1229,12 +1237,13 @@ export async function seedDemoBank(dataSource: DataSource, options: SeedDemoBank
       const method = options.method ?? (await detectMethod(client));
       const write = method === 'copy' ? copyRows : insertRows;
       const chunkSize = options.chunkSize ?? (method === 'copy' ? 2_000 : 1_000);
+      if (!Number.isInteger(chunkSize) || chunkSize < 1) throw badInput('chunkSize', `chunkSize must be a positive integer, got ${chunkSize}`);
       if (options.replace) {
-        await client.query(`TRUNCATE ${(await dataTables(client)).join(', ')} RESTART IDENTITY CASCADE`);
+        await client.query(`TRUNCATE ${(await customerOwnedTables(client)).join(', ')} RESTART IDENTITY CASCADE`);
       } else {
         const { rows } = await client.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM customer) AS present');
         if (rows[0].present) {
-          throw new DomainException('the database already has customers; seed an empty database or pass replace (--replace) to truncate everything first', ErrorCode.CONFLICT);
+          throw new DomainException('the database already has customers; seed an empty database or pass replace (--replace) to empty the customer tables first', ErrorCode.CONFLICT);
         }
       }
       const reference = await ensureReferenceData(client, nowMs);

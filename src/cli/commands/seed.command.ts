@@ -39,7 +39,7 @@ export function registerSeedCommand(program: Command): void {
     .description('fill DATABASE_URL (or the embedded database) with a deterministic long-tail demo bank')
     .option('--customers <n>', 'number of customers (default: FATTAIL_SEED_CUSTOMERS)', integerIn('--customers', 1, MAX_SEED_CUSTOMERS))
     .option('--seed <s>', 'PRNG seed: the same seed, customers and --now give the same bank', integerIn('--seed', 0, 0xffffffff), DEFAULT_SEED)
-    .option('--replace', 'truncate every table first instead of refusing a database that has customers')
+    .option('--replace', 'empty the customer tables first (reference data, API keys and the audit log stay) instead of refusing')
     .option('--now <instant>', 'where the generated history ends (default: start of today, UTC)', parseInstant)
     .action(async (opts: SeedCommandOptions) => {
       const config = loadConfig();

@@ -76,8 +76,12 @@ describe(`seedDemoBank (${testDatabaseKind()})`, () => {
     expect(await twin.dataSource.query(INDEXES)).toEqual(mine);
   });
 
-  it('gives a different bank for a different seed (replace truncates first)', async () => {
+  it('gives a different bank for a different seed (replace empties the customer tables, keeps reference data)', async () => {
+    // Stands for API keys and the audit log: rows that hang off reference data must survive a replace.
+    await twin.dataSource.query(`CREATE TABLE seed_test_keep (partner_id bigint NOT NULL REFERENCES partner(id))`);
+    await twin.dataSource.query(`INSERT INTO seed_test_keep SELECT id FROM partner WHERE code = 'shopmall'`);
     twinSummary = await seedDemoBank(twin.dataSource, { customers: CUSTOMERS, seed: SEED + 1, now: NOW, replace: true });
+    expect(await scalar(twin.dataSource, 'SELECT count(*)::int FROM seed_test_keep')).toBe(1);
     const [mine, theirs] = [await contentHashes(ds), await contentHashes(twin.dataSource)];
     expect(theirs.branch).toBe(mine.branch);
     expect(theirs.partner).toBe(mine.partner);
