@@ -10,6 +10,7 @@ import type { LoanStatus } from '../src/modules/core-banking/loan.entity';
 import type { Channel, CounterpartyKind } from '../src/modules/core-banking/transaction.entity';
 import type { Gender, IncomeBand } from '../src/modules/customer/customer.entity';
 import { Random, WeightedTable, weightedTable } from './random';
+import { seedServiceHistory } from './service-history.seed';
 
 /**
  * A deterministic long-tail retail bank: many small customers, a few holding most of the money.
@@ -810,7 +811,7 @@ function generateCustomer(ctx: GeneratorContext, customerId: number, out: ChunkR
   }
   let creditCard: SeededAccount | undefined;
   if (age >= 20 && rng.bernoulli([0.16, 0.3, 0.42, 0.55, 0.6][incomeIndex] * (band === 3 ? 0.4 : 1))) {
-    const openedAt = within(Math.max(createdAt, birthMs + 20 * YEAR));
+    const openedAt = within(Math.min(Math.max(createdAt, birthMs + 20 * YEAR), lastActive));
     const closedAt = closeMaybe(openedAt, 0.08);
     creditCard = openAccount('CREDIT_CARD', openedAt, closedAt, 0.1825);
     const limit = Math.round(rng.uniform(0.5, 1.5) * [8_000, 15_000, 30_000, 60_000, 150_000][incomeIndex] / 1000) * 1000;
@@ -1291,6 +1292,7 @@ export async function seedDemoBank(dataSource: DataSource, options: SeedDemoBank
       for (const spec of CUSTOMER_TABLES) {
         await client.query(`SELECT setval(pg_get_serial_sequence('${spec.name}', 'id'), max(id)) FROM ${spec.name}`);
       }
+      await seedServiceHistory(client, { seed, nowMs }); // interactions and follow-ups, set-based over the rows above
       await client.query('COMMIT');
       return { customers: total, seed, now: iso(nowMs), method, counts, elapsedMs: Date.now() - started };
     } catch (error) {
