@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { Client } from 'pg';
@@ -13,10 +14,10 @@ import { REPO_ROOT, snapshot, tempDir } from './helpers';
  * batches are atomic and every write is an idempotent upsert. The CLI runs as a child process from the
  * TypeScript sources, against a PGlite data folder or (TEST_DATABASE_URL set) a fresh PostgreSQL database.
  */
-const CUSTOMERS = 1500;
-const TRANSACTIONS = 24_000;
-const LINKERS = 40;
-const BATCH = 1000;
+const CUSTOMERS = 1000;
+const TRANSACTIONS = 12_000;
+const LINKERS = 30;
+const BATCH = 500;
 
 async function writeDataFile(file: string): Promise<void> {
   const out = createWriteStream(file);
@@ -67,7 +68,11 @@ async function makeTarget(): Promise<Target> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) {
     const dataDir = tempDir('fattail-crash-db-');
-    return { env: { ...base, FATTAIL_DATA_DIR: dataDir }, open: () => openDatabase({ dataDir }), drop: async () => undefined };
+    return {
+      env: { ...base, FATTAIL_DATA_DIR: dataDir },
+      open: () => openDatabase({ dataDir }),
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const name = `fattail_crash_${process.pid}_${randomBytes(4).toString('hex')}`;
   const c = new Client({ connectionString: admin });
@@ -91,7 +96,7 @@ async function makeTarget(): Promise<Target> {
 
 function runCli(target: Target, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, ['-r', path.join(__dirname, 'ts-register.js'), path.join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: tempDir('fattail-crash-cwd-'),
+    cwd: os.tmpdir(),
     env: target.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -114,6 +119,7 @@ describe(`SIGKILL mid-load, then re-run, equals one clean run (${testDatabaseKin
   });
   afterAll(async () => {
     for (const t of targets) await t.drop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('ends exactly where a clean run ends', async () => {

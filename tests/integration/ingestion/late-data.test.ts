@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
 import { count, ingest, tempDir } from './helpers';
@@ -26,6 +26,7 @@ describe('late data: children before their parent wait in ingest_pending and are
   });
   afterAll(async () => {
     await db?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const early = ndjson('early-transactions.ndjson', [tx('TL1', 'AL1'), tx('TL2', 'AL1'), tx('TL3', 'AL-NEVER')]);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadIngestionConfig } from '../../../src/ingestion/ingestion.config';
 import { IngestionService } from '../../../src/ingestion/ingestion.service';
@@ -49,6 +49,7 @@ describe('bad records: rejected with file, line, field and reason, never stoppin
   });
   afterAll(async () => {
     await db?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   async function load(paths: string[]) {
