@@ -62,9 +62,9 @@ export class CustomerRepository {
     return rows[0]?.customerId ?? null;
   }
 
-  async findPage(filter: CustomerFilter | null | undefined, sortField: CustomerSortField, descending: boolean, page: Page): Promise<CustomerRow[]> {
+  async findPage(filter: CustomerFilter | null | undefined, now: Date, sortField: CustomerSortField, descending: boolean, page: Page): Promise<CustomerRow[]> {
     const params = new SqlParams();
-    const where = compileCustomerFilter(filter, params);
+    const where = compileCustomerFilter(filter, params, { now });
     const sort: KeysetSort = { ...SORT_COLUMNS[sortField], idColumn: 'c.id', descending };
     const ks = keyset(sort, page, params);
     return this.dataSource.query(
@@ -77,9 +77,9 @@ export class CustomerRepository {
     );
   }
 
-  async count(filter: CustomerFilter | null | undefined): Promise<number> {
+  async count(filter: CustomerFilter | null | undefined, now: Date): Promise<number> {
     const params = new SqlParams();
-    const where = compileCustomerFilter(filter, params);
+    const where = compileCustomerFilter(filter, params, { now });
     const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM customer c WHERE ${where}`, params.values);
     return row.n;
   }

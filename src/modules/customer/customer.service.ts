@@ -17,6 +17,8 @@ export function toCustomerView(row: CustomerRow): CustomerView {
 export interface CustomerListArgs extends PageArgs {
   filter?: CustomerFilter | null;
   orderBy?: { field: CustomerSortField; direction: 'ASC' | 'DESC' } | null;
+  /** The clock relative filters (activity windows, age) read; defaults to the current time. */
+  now?: Date | null;
 }
 
 export class CustomerService {
@@ -44,8 +46,9 @@ export class CustomerService {
   async list(args: CustomerListArgs): Promise<ConnectionData<CustomerView>> {
     const page = toPage(args);
     const field = args.orderBy?.field ?? 'ID';
-    const rows = await this.repo.findPage(args.filter, field, args.orderBy?.direction === 'DESC', page);
-    const connection = toConnection(rows, page, () => this.repo.count(args.filter));
+    const now = args.now ?? new Date();
+    const rows = await this.repo.findPage(args.filter, now, field, args.orderBy?.direction === 'DESC', page);
+    const connection = toConnection(rows, page, () => this.repo.count(args.filter, now));
     return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toCustomerView(e.node) })) };
   }
 

@@ -1,6 +1,7 @@
 import { ArgsType, Field, InputType, registerEnumType } from 'type-graphql';
 import { PageArgs } from '../../../common/dto/page.args';
 import { SortDirection } from '../../../graphql/enums';
+import { DateTimeScalar } from '../../../graphql/scalars';
 import { CustomerFilter } from './customer-filter.input';
 
 export enum CustomerOrderField {
@@ -26,4 +27,7 @@ export class CustomersArgs extends PageArgs {
 
   @Field(() => CustomerOrder, { nullable: true })
   orderBy?: CustomerOrder | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'The clock for relative filters (activity windows, age); default: now.' })
+  now?: Date | null;
 }

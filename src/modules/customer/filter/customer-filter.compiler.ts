@@ -1,180 +1,160 @@
 import { badInput } from '../../../common/errors';
 import { SqlParams } from '../../../database/sql';
-import type {
-  CustomerFilter,
-  DateTimeComparison,
-  IntComparison,
-  StringComparison,
-  TagsComparison,
-} from '../dto/customer-filter.input';
+import { and, or } from './comparisons';
+import { FilterContext, isPresent, readObject } from './filter-context';
+import { FILTER_FIELDS } from './filter-fields';
 
 /**
- * Compiles a customer filter into ONE parameterised SQL condition over `customer c`. Pure: no I/O.
- * Values only ever enter through SqlParams; column names come from the fixed tables below.
+ * Compiles a customer filter into ONE parameterised SQL condition over `customer c`. Pure: no I/O, no clock
+ * (the caller passes `now`). Values only ever enter through SqlParams; column names come from the fixed
+ * field table. The same code validates stored segment definitions, which are plain JSON.
  */
-const MAX_LIST = 1000;
-const MAX_DEPTH = 10;
+export const MAX_DEPTH = 10;
+export const MAX_CONDITIONS = 200;
 
-type ScalarOps = { _eq?: unknown; _neq?: unknown; _in?: unknown[] | null; _nin?: unknown[] | null; _is_null?: boolean | null };
+/** A filter as GraphQL hands it over (CustomerFilter) or as stored JSON. */
+export type FilterInput = object;
 
-const STRING_COLUMNS = {
-  fullName: 'c.full_name',
-  occupation: 'c.occupation',
-  city: 'c.city',
-  region: 'c.region',
-  gender: 'c.gender',
-  incomeBand: 'c.income_band',
-} as const;
-
-export function compileCustomerFilter(filter: CustomerFilter | null | undefined, params: SqlParams, path = 'filter'): string {
-  return compile(filter ?? {}, params, path, 0);
+export interface CompileOptions {
+  now: Date;
+  /** Path of the filter in the request, for error messages: "filter", "input.filter". */
+  path?: string;
 }
 
-function compile(filter: CustomerFilter, params: SqlParams, path: string, depth: number): string {
-  if (depth > MAX_DEPTH) throw badInput(path, `filters nest at most ${MAX_DEPTH} levels deep`);
+export function compileCustomerFilter(filter: FilterInput | null | undefined, params: SqlParams, options: CompileOptions): string {
+  const ctx = new FilterContext(params, options.now);
+  return compileNode(filter ?? {}, ctx, options.path ?? 'filter', 0, { conditions: 0 });
+}
+
+/** Throws BAD_USER_INPUT at the first problem; the SQL is thrown away. */
+export function validateCustomerFilter(filter: FilterInput | null | undefined, path = 'filter'): void {
+  compileCustomerFilter(filter, new SqlParams(), { now: new Date(0), path });
+}
+
+interface Budget {
+  conditions: number;
+}
+
+function compileNode(node: unknown, ctx: FilterContext, at: string, depth: number, budget: Budget): string {
+  if (depth > MAX_DEPTH) throw badInput(at, `filters nest at most ${MAX_DEPTH} levels deep`);
+  const obj = readObject(node, at);
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(filter)) {
-    if (value == null) continue;
-    const at = `${path}.${key}`;
+  for (const [key, value] of Object.entries(obj)) {
+    if (!isPresent(value)) continue;
+    const here = `${at}.${key}`;
+    if (++budget.conditions > MAX_CONDITIONS) throw badInput(here, `a filter has at most ${MAX_CONDITIONS} conditions`);
     switch (key) {
       case '_and':
       case '_or': {
-        const list = value as CustomerFilter[];
-        if (list.length === 0) {
-          // Hasura: an empty _and is true, an empty _or is false.
-          parts.push(key === '_and' ? 'TRUE' : 'FALSE');
-          break;
-        }
-        const compiled = list.map((f, i) => compile(f, params, `${at}[${i}]`, depth + 1));
-        parts.push(`(${compiled.join(key === '_and' ? ' AND ' : ' OR ')})`);
+        if (!Array.isArray(value)) throw badInput(here, 'expected a list of filters');
+        // Hasura: an empty _and is true, an empty _or is false.
+        const compiled = value.map((f, i) => compileNode(f, ctx, `${here}[${i}]`, depth + 1, budget));
+        parts.push(key === '_and' ? and(compiled) : or(compiled));
         break;
       }
       case '_not':
-        parts.push(`NOT (${compile(value as CustomerFilter, params, at, depth + 1)})`);
+        parts.push(`NOT (${compileNode(value, ctx, here, depth + 1, budget)})`);
         break;
-      case 'fullName':
-      case 'occupation':
-      case 'city':
-      case 'region':
-      case 'gender':
-      case 'incomeBand':
-        parts.push(scalar(STRING_COLUMNS[key], value as StringComparison, params, at, 'text'));
-        break;
-      case 'age':
-        parts.push(age(value as IntComparison, params, at));
-        break;
-      case 'customerSince':
-        parts.push(scalar('c.created_at', value as DateTimeComparison, params, at, 'timestamptz'));
-        break;
-      case 'interests':
-        parts.push(tags('c.interests', value as TagsComparison, params, at));
-        break;
-      case 'homeBranch': {
-        const cmp = value as StringComparison;
-        const { _is_null, ...rest } = cmp;
-        const conds: string[] = [];
-        if (_is_null != null) conds.push(_is_null ? 'c.home_branch_id IS NULL' : 'c.home_branch_id IS NOT NULL');
-        if (Object.values(rest).some((v) => v != null)) {
-          conds.push(
-            `EXISTS (SELECT 1 FROM branch b WHERE b.id = c.home_branch_id AND ${scalar('b.code', rest, params, at, 'text')})`,
-          );
-        }
-        parts.push(conds.length ? conds.join(' AND ') : 'TRUE');
-        break;
+      default: {
+        const field = FILTER_FIELDS.get(key);
+        if (!field) throw badInput(here, `unknown filter field "${key}"`);
+        parts.push(field.condition(value, ctx, here));
       }
-      default:
-        throw badInput(at, `unknown filter field "${key}"`);
     }
   }
-  return parts.length === 0 ? 'TRUE' : parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
+  return and(parts);
 }
 
-function checkList(list: unknown[], at: string): void {
-  if (list.length > MAX_LIST) throw badInput(at, `at most ${MAX_LIST} values in a list`);
+export interface SegmentReference {
+  key: string;
+  /** Where the reference sits, e.g. "filter._or[1].segment". */
+  path: string;
 }
 
-function scalar(column: string, ops: ScalarOps & { _gt?: unknown; _gte?: unknown; _lt?: unknown; _lte?: unknown; _contains?: unknown }, params: SqlParams, at: string, cast: string): string {
-  const conds: string[] = [];
-  for (const [op, value] of Object.entries(ops)) {
-    if (value == null) continue;
-    const p = (v: unknown) => params.add(v instanceof Date ? v.toISOString() : v, cast);
-    switch (op) {
-      case '_eq': conds.push(`${column} = ${p(value)}`); break;
-      case '_neq': conds.push(`${column} IS DISTINCT FROM ${p(value)}`); break;
-      case '_gt': conds.push(`${column} > ${p(value)}`); break;
-      case '_gte': conds.push(`${column} >= ${p(value)}`); break;
-      case '_lt': conds.push(`${column} < ${p(value)}`); break;
-      case '_lte': conds.push(`${column} <= ${p(value)}`); break;
-      case '_in':
-      case '_nin': {
-        const list = value as unknown[];
-        checkList(list, `${at}.${op}`);
-        const arr = params.add(list.map((v) => (v instanceof Date ? v.toISOString() : v)), `${cast}[]`);
-        conds.push(op === '_in' ? `${column} = ANY(${arr})` : `NOT (${column} = ANY(${arr}))`);
-        break;
-      }
-      case '_is_null': conds.push(value ? `${column} IS NULL` : `${column} IS NOT NULL`); break;
-      case '_contains': {
-        const escaped = String(value).replace(/[\\%_]/g, (ch) => `\\${ch}`);
-        conds.push(`${column} ILIKE ${params.add(`%${escaped}%`, 'text')}`);
-        break;
-      }
-      default:
-        throw badInput(`${at}.${op}`, `operator ${op} does not apply here`);
+/** Segments a filter reads through `segment: {...}`, at any depth, in the order written. */
+export function segmentReferences(filter: FilterInput | null | undefined, root = 'filter'): SegmentReference[] {
+  const refs: SegmentReference[] = [];
+  const walk = (node: unknown, at: string, depth: number) => {
+    if (depth > MAX_DEPTH || typeof node !== 'object' || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (!isPresent(value)) continue;
+      const here = `${at}.${key}`;
+      if (key === '_and' || key === '_or') (Array.isArray(value) ? value : []).forEach((f, i) => walk(f, `${here}[${i}]`, depth + 1));
+      else if (key === '_not') walk(value, here, depth + 1);
+      else FILTER_FIELDS.get(key)?.segmentKeys?.(value).forEach((k) => refs.push({ key: k, path: here }));
     }
-  }
-  return conds.length === 0 ? 'TRUE' : conds.join(' AND ');
-}
-
-/** Age compiles to birth-date bounds, so it stays index-friendly and exact on birthdays. */
-function age(ops: IntComparison, params: SqlParams, at: string): string {
-  const conds: string[] = [];
-  const check = (op: string, n: number) => {
-    if (n < 0 || n > 200) throw badInput(`${at}.${op}`, 'age must be between 0 and 200');
   };
-  // age >= n  <=>  birth_date <= today - n years
-  const atLeast = (n: number) => `c.birth_date <= (current_date - make_interval(years => ${params.add(n, 'int')}))::date`;
-  const below = (n: number) => `c.birth_date > (current_date - make_interval(years => ${params.add(n, 'int')}))::date`;
-  for (const [op, value] of Object.entries(ops)) {
-    if (value == null) continue;
-    if (op === '_is_null') {
-      conds.push(value ? 'c.birth_date IS NULL' : 'c.birth_date IS NOT NULL');
-      continue;
-    }
-    if (op === '_in' || op === '_nin') {
-      const list = value as number[];
-      checkList(list, `${at}.${op}`);
-      list.forEach((n) => check(op, n));
-      const arr = params.add(list, 'int[]');
-      const expr = `date_part('year', age(c.birth_date))::int = ANY(${arr})`;
-      conds.push(op === '_in' ? expr : `c.birth_date IS NOT NULL AND NOT (${expr})`);
-      continue;
-    }
-    const n = value as number;
-    check(op, n);
-    switch (op) {
-      case '_eq': conds.push(`${atLeast(n)} AND ${below(n + 1)}`); break;
-      case '_neq': conds.push(`c.birth_date IS NOT NULL AND NOT (${atLeast(n)} AND ${below(n + 1)})`); break;
-      case '_gt': conds.push(atLeast(n + 1)); break;
-      case '_gte': conds.push(atLeast(n)); break;
-      case '_lt': conds.push(below(n)); break;
-      case '_lte': conds.push(below(n + 1)); break;
-      default: throw badInput(`${at}.${op}`, `operator ${op} does not apply here`);
-    }
-  }
-  return conds.length === 0 ? 'TRUE' : conds.join(' AND ');
+  walk(filter, root, 0);
+  return refs;
 }
 
-function tags(column: string, ops: TagsComparison, params: SqlParams, at: string): string {
-  const conds: string[] = [];
-  if (ops._contains != null) {
-    checkList(ops._contains, `${at}._contains`);
-    conds.push(`${column} @> ${params.add(ops._contains, 'text[]')}`);
-  }
-  if (ops._overlaps != null) {
-    checkList(ops._overlaps, `${at}._overlaps`);
-    conds.push(`${column} && ${params.add(ops._overlaps, 'text[]')}`);
-  }
-  if (ops._is_empty != null) conds.push(ops._is_empty ? `cardinality(${column}) = 0` : `cardinality(${column}) > 0`);
-  return conds.length === 0 ? 'TRUE' : conds.join(' AND ');
+export type ExplainKind = 'ALL_OF' | 'ANY_OF' | 'NOT' | 'CONDITION';
+
+export interface ExplainNode {
+  path: string;
+  kind: ExplainKind;
+  /** The field name for a CONDITION, the operator (_and, _or, _not) for a group, null for a filter object. */
+  field: string | null;
+  /** The condition as written (CONDITION nodes only). */
+  condition: unknown;
+  /** SQL boolean for this node alone. */
+  heldSql: string;
+  /** SQL jsonb of the customer's actual value (CONDITION nodes only). */
+  actualSql: string | null;
+}
+
+/**
+ * Every node of the filter, pre-order, each with its own SQL, so one statement can say for one customer
+ * which conditions held and what the customer's values were. The root is the whole filter.
+ */
+export function explainCustomerFilter(filter: FilterInput | null | undefined, params: SqlParams, options: CompileOptions): ExplainNode[] {
+  const ctx = new FilterContext(params, options.now);
+  const root = options.path ?? 'filter';
+  compileNode(filter ?? {}, new FilterContext(new SqlParams(), options.now), root, 0, { conditions: 0 });
+  const nodes: ExplainNode[] = [];
+  const visit = (node: unknown, at: string, emitSelf: boolean) => {
+    if (emitSelf) nodes.push({ path: at, kind: 'ALL_OF', field: null, condition: null, heldSql: compileNode(node, ctx, at, 0, { conditions: 0 }), actualSql: null });
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      if (!isPresent(value)) continue;
+      const here = `${at}.${key}`;
+      if (key === '_and' || key === '_or') {
+        const list = value as unknown[];
+        nodes.push({
+          path: here,
+          kind: key === '_and' ? 'ALL_OF' : 'ANY_OF',
+          field: key,
+          condition: null,
+          heldSql: compileNode({ [key]: list }, ctx, at, 0, { conditions: 0 }),
+          actualSql: null,
+        });
+        list.forEach((f, i) => visit(f, `${here}[${i}]`, true));
+      } else if (key === '_not') {
+        nodes.push({ path: here, kind: 'NOT', field: key, condition: null, heldSql: `NOT (${compileNode(value, ctx, here, 0, { conditions: 0 })})`, actualSql: null });
+        visit(value, here, false);
+      } else {
+        const f = FILTER_FIELDS.get(key)!;
+        nodes.push({ path: here, kind: 'CONDITION', field: key, condition: value, heldSql: f.condition(value, ctx, here), actualSql: f.actual(value, ctx) });
+      }
+    }
+  };
+  visit(filter ?? {}, root, true);
+  return nodes;
+}
+
+/**
+ * The JSON a definition is stored as: nulls dropped, dates as ISO strings, class instances as plain
+ * objects. Reading it back and compiling it gives the same SQL.
+ */
+export function toStoredFilter(filter: FilterInput | null | undefined): Record<string, unknown> {
+  const plain = (value: unknown): unknown => {
+    if (value instanceof Date) return value.toISOString();
+    if (Array.isArray(value)) return value.map(plain);
+    if (typeof value === 'object' && value !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) if (isPresent(v)) out[k] = plain(v);
+      return out;
+    }
+    return value;
+  };
+  return (plain(filter ?? {}) as Record<string, unknown>) ?? {};
 }
