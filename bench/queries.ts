@@ -188,14 +188,31 @@ const SERVICE_HISTORY_SQL = `'serviceHistory', ${pagedConnection(
   PAGE.serviceHistory,
 )}`;
 
-/** Which optional parts the running schema supports; the bench has floor SQL for segments and serviceHistory. */
+const LIFETIME_VALUE_GQL = `lifetimeValue {
+      modelVersion probabilityAlive expectedAverageSpend
+      predictedValue { amount interval { low high } horizonMonths }
+    }`;
+
+// The stored score of the current model (lifetime-value.service.ts): the model's own horizon and rate, so the
+// stored predicted value answers; every field is null when the customer was not scored.
+const LIFETIME_VALUE_SQL = `'lifetimeValue', (
+  SELECT json_build_object('modelVersion', m.id::int,
+    'probabilityAlive', CASE WHEN m.id IS NOT NULL THEN s.probability_alive END,
+    'expectedAverageSpend', CASE WHEN m.id IS NOT NULL THEN s.expected_average_spend::text END,
+    'predictedValue', CASE WHEN m.id IS NOT NULL AND s.predicted_value_12m IS NOT NULL AND s.predicted_value_low IS NOT NULL AND s.predicted_value_high IS NOT NULL
+      THEN json_build_object('amount', s.predicted_value_12m::text,
+             'interval', json_build_object('low', s.predicted_value_low::text, 'high', s.predicted_value_high::text), 'horizonMonths', m.horizon_months) END)
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (SELECT * FROM customer_lifetime_value s WHERE s.customer_id = c.id ORDER BY s.model_id DESC LIMIT 1) s ON true
+    LEFT JOIN lifetime_value_model m ON m.id = s.model_id)`;
+
+/** Which optional parts the running schema supports (the bench has floor SQL for each). */
 export function planCustomerPage(facts: SchemaFacts): CustomerPagePlan {
   const included: OptionalPart[] = [];
   const leftOut: CustomerPagePlan['leftOut'] = [];
   for (const part of ['segments', 'lifetimeValue', 'serviceHistory'] as const) {
-    if (!facts.customerFields.has(part)) leftOut.push({ part, reason: `Customer.${part} is not in the running schema` });
-    else if (part === 'lifetimeValue') leftOut.push({ part, reason: 'Customer.lifetimeValue exists but bench/queries.ts has no floor SQL for it yet' });
-    else included.push(part);
+    if (facts.customerFields.has(part)) included.push(part);
+    else leftOut.push({ part, reason: `Customer.${part} is not in the running schema` });
   }
   return { included, leftOut };
 }
@@ -203,6 +220,7 @@ export function planCustomerPage(facts: SchemaFacts): CustomerPagePlan {
 export function customerPageQuery(plan: CustomerPagePlan): string {
   const optional = [
     plan.included.includes('segments') ? SEGMENTS_GQL : '',
+    plan.included.includes('lifetimeValue') ? LIFETIME_VALUE_GQL : '',
     plan.included.includes('serviceHistory') ? SERVICE_HISTORY_GQL : '',
   ].filter(Boolean);
   return `query ${PAGE_OPERATION}($id: ID!) {
@@ -242,6 +260,7 @@ export function customerPageQuery(plan: CustomerPagePlan): string {
 export function customerPageSql(plan: CustomerPagePlan): string {
   const optional = [
     plan.included.includes('segments') ? SEGMENTS_SQL : '',
+    plan.included.includes('lifetimeValue') ? LIFETIME_VALUE_SQL : '',
     plan.included.includes('serviceHistory') ? SERVICE_HISTORY_SQL : '',
   ].filter(Boolean);
   return `

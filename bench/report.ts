@@ -62,10 +62,12 @@ export function verdicts(figures: QueryFigures[], fattailPeakRssMb: number | nul
   return out;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** Text columns left, figures right (leftColumns: how many leading columns are text). */
+function table(header: string[], rows: string[][], leftColumns = 1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  const left = (i: number) => i < leftColumns;
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (left(i) ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
@@ -108,6 +110,7 @@ export function otherBenchTable(lines: OtherBenchLine[]): string {
   return table(
     ['bench', 'status', 'figures'],
     lines.map((l) => [l.name, l.status, l.summary]),
+    3,
   );
 }
 

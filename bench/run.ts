@@ -89,11 +89,31 @@ async function schemaFacts(url: string, apiKey: string): Promise<SchemaFacts> {
   return { customerFields: names(data.customer), mutationFields: names(data.mutation) };
 }
 
-/** Segment memberships exist only after a refresh; without one, every customer page would show no segments. */
-async function refreshSegments(url: string, analystKey: string): Promise<number> {
+const timed = async (fn: () => Promise<unknown>) => {
   const started = Date.now();
-  await graphql(url, analystKey, `mutation { refreshSegments { refreshId } }`);
+  await fn();
   return (Date.now() - started) / 1000;
+};
+
+/**
+ * Segment memberships exist only after a refresh and lifetime values only after a model fit: without them
+ * every customer page would show empty parts. Both go through the API, as an analyst would run them.
+ */
+async function deriveCustomerData(url: string, analystKey: string, plan: CustomerPagePlan, facts: SchemaFacts): Promise<{ segmentRefreshSeconds: number | null; lifetimeValueFitSeconds: number | null }> {
+  let segmentRefreshSeconds: number | null = null;
+  let lifetimeValueFitSeconds: number | null = null;
+  if (plan.included.includes('segments') && facts.mutationFields.has('refreshSegments')) {
+    segmentRefreshSeconds = await timed(() => graphql(url, analystKey, `mutation { refreshSegments { refreshId } }`));
+    log(`refreshed segments through the API in ${segmentRefreshSeconds.toFixed(1)} s`);
+  }
+  if (plan.included.includes('lifetimeValue') && facts.mutationFields.has('fitLifetimeValueModel')) {
+    const calibrationEnd = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    lifetimeValueFitSeconds = await timed(() =>
+      graphql(url, analystKey, `mutation { fitLifetimeValueModel(input: { activity: TRANSACTIONS, calibrationEnd: "${calibrationEnd}", unit: WEEK }) { version } }`),
+    );
+    log(`fitted a lifetime-value model through the API in ${lifetimeValueFitSeconds.toFixed(1)} s`);
+  }
+  return { segmentRefreshSeconds, lifetimeValueFitSeconds };
 }
 
 function requestPlans(apiKey: string, pagePlan: CustomerPagePlan, customerIds: string[]): Record<QueryKey, RequestPlan> {
@@ -222,11 +242,8 @@ async function main(): Promise<void> {
     const pagePlan = planCustomerPage(facts);
     log(`customer page includes: accounts, transactions, mobile banking, partner purchases${pagePlan.included.map((p) => `, ${p}`).join('')}`);
     for (const { part, reason } of pagePlan.leftOut) log(`customer page leaves out ${part}: ${reason}`);
-    let segmentRefreshSeconds: number | null = null;
-    if (pagePlan.included.includes('segments') && facts.mutationFields.has('refreshSegments')) {
-      segmentRefreshSeconds = await refreshSegments(fattail.url, await createApiKey(choice.url, keyPepper, 'bench-analyst', 'ANALYST'));
-      log(`refreshed segments through the API in ${segmentRefreshSeconds.toFixed(1)} s (so customer pages have memberships)`);
-    }
+    const analystKey = await createApiKey(choice.url, keyPepper, 'bench-analyst', 'ANALYST');
+    const { segmentRefreshSeconds, lifetimeValueFitSeconds } = await deriveCustomerData(fattail.url, analystKey, pagePlan, facts);
     const plans = requestPlans(apiKey, pagePlan, customerIds);
 
     if (settings.profile) {
@@ -266,6 +283,7 @@ async function main(): Promise<void> {
       `Setup: ${settings.customers.toLocaleString('en')} customers` +
       (prepared.seedSeconds !== null ? ` seeded in ${prepared.seedSeconds.toFixed(1)} s` : ' (reused)') +
       (segmentRefreshSeconds !== null ? `, segment refresh ${segmentRefreshSeconds.toFixed(1)} s` : '') +
+      (lifetimeValueFitSeconds !== null ? `, lifetime-value fit ${lifetimeValueFitSeconds.toFixed(1)} s` : '') +
       `; ${settings.connections} connections, median of ${settings.rounds} interleaved rounds x ${settings.durationSeconds} s; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}.`;
     process.stdout.write(`\n${setupLine}\n\n${table}\n`);
     if (others.lines.length) process.stdout.write(`\n${otherBenchTable(others.lines)}\n`);
@@ -278,6 +296,7 @@ async function main(): Promise<void> {
       database: { scratch: choice.scratch, seeded: prepared.seeded, seedSeconds: prepared.seedSeconds, vacuumSeconds: prepared.vacuumSeconds, reused: prepared.reused },
       customerPage: pagePlan,
       segmentRefreshSeconds,
+      lifetimeValueFitSeconds,
       answers,
       statements: counted,
       figures,
