@@ -317,6 +317,9 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
   },
 };
 
+/** Advisory lock key for ingestion ("fattail-ingest" as a number). */
+export const INGESTION_LOCK = 0x66747467;
+
 /**
  * SQL for staging, upserting, parking late children and promoting them. All set-based: one statement per
  * step per batch, whatever the batch size.
@@ -466,6 +469,11 @@ export class IngestionRepository {
       [system, withHash.map((c) => c.key), withHash.map((c) => (c.values.customerKey as string | null) ?? null)],
     );
     return new Map(rows.map((r) => [r.source_key, r.customer_id]));
+  }
+
+  /** Transaction-scoped lock shared by every ingestion batch and by unmerge. */
+  async lockIngestion(): Promise<void> {
+    await this.sql.rows(`SELECT pg_advisory_xact_lock(${INGESTION_LOCK})`);
   }
 
   async pendingCount(system: string): Promise<number> {

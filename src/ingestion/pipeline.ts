@@ -180,6 +180,9 @@ export class IngestionPipeline {
   }
 
   private async writeInTransaction(batch: ValidRecord[]) {
+    // Batches from concurrent loads (CLI and API) take turns: identity resolution reads then writes, and two
+    // interleaved batches could each create a customer for the same person.
+    await this.repo.lockIngestion();
     const counts = new Map<RecordType, WriteCounts>();
     const rejected: Rejection[] = [];
     const byType = new Map<RecordType, ValidRecord[]>();

@@ -28,6 +28,7 @@ export function formatSummary(s: IngestSummary, rejectsPath: string): string {
     `customers merged:   ${s.customersMerged}`,
   ];
   for (const [type, c] of Object.entries(s.byType)) {
+    if (c.read === 0) continue;
     lines.push(`  ${type.padEnd(16)} read ${c.read}, inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}, rejected ${c.rejected}, pending ${c.pending}`);
   }
   for (const n of s.notLoaded) lines.push(`not loaded: ${n}`);

@@ -170,6 +170,8 @@ export class IdentityService {
     try {
       return await session.transaction(async () => {
         const repo = new IdentityRepository(session);
+        // The same lock as ingestion batches (INGESTION_LOCK): an unmerge never interleaves with a batch.
+        await session.rows(`SELECT pg_advisory_xact_lock(${0x66747467})`);
         const merge = await repo.mergeById(mergeId);
         if (!merge) throw new DomainException(`merge ${mergeId} not found`, ErrorCode.NOT_FOUND, { id: mergeId });
         if (merge.unmergedAt) throw new DomainException(`merge ${mergeId} was already undone`, ErrorCode.CONFLICT, { id: mergeId });
