@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { CpuPerRequest } from './cpu';
 
 /** What one request sends: the same JSON body goes to Fattail (/graphql) and to the floor. */
 export interface RequestPlan {
@@ -17,6 +18,8 @@ export interface LoadResult {
   /** 2xx answers whose body carried GraphQL errors (Apollo answers 200 to most of them). */
   graphqlErrors: number;
   seconds: number;
+  /** Filled in by run.ts from /proc: the server's Node process and its PostgreSQL backends. */
+  cpuPerRequest?: CpuPerRequest;
 }
 
 export async function runLoad(url: string, plan: RequestPlan, connections: number, durationSeconds: number): Promise<LoadResult> {

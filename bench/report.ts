@@ -46,6 +46,11 @@ const ratio = (f: QueryFigures) => f.fattail.requestsPerSecond / f.floor.request
 const tail = (r: LoadResult) => r.latencyMs.p99 / Math.max(1, r.latencyMs.p50);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n: number) => (n < 1 ? '<1' : fmt(n));
+const cpu = (r: LoadResult) => {
+  const c = r.cpuPerRequest;
+  if (!c || c.nodeMs === null) return 'n/a';
+  return `${fmt(c.nodeMs, 1)} + ${c.dbMs === null ? '?' : fmt(c.dbMs, 1)}`;
+};
 
 export function verdicts(figures: QueryFigures[], fattailPeakRssMb: number | null): Verdict[] {
   const out: Verdict[] = [];
@@ -85,6 +90,8 @@ export function loadTable(figures: QueryFigures[], fattailPeakRssMb: number | nu
       `${ms(f.floor.latencyMs.p50)} / ${ms(f.floor.latencyMs.p99)}`,
       `${fmt(tail(f.fattail), 1)}x ${pass(tail(f.fattail) <= TARGETS.p99OverP50)}`,
       `${fmt(tail(f.floor), 1)}x`,
+      cpu(f.fattail),
+      cpu(f.floor),
       f.statementsPerRequest === null ? 'n/a' : String(f.statementsPerRequest),
       String(errors),
     ];
@@ -95,7 +102,20 @@ export function loadTable(figures: QueryFigures[], fattailPeakRssMb: number | nu
     `| floor ${floorPeakRssMb === null ? 'n/a' : `${fmt(floorPeakRssMb)} MB`}`,
   ].join(' ');
   return `${table(
-    ['query', 'Fattail req/s', 'floor req/s', 'ratio (target)', 'Fattail p50 / p99 ms', 'floor p50 / p99 ms', 'Fattail p99/p50 (<= 4)', 'floor p99/p50', 'SQL stmts/req', 'errors'],
+    [
+      'query',
+      'Fattail req/s',
+      'floor req/s',
+      'ratio (target)',
+      'Fattail p50 / p99 ms',
+      'floor p50 / p99 ms',
+      'Fattail p99/p50 (<= 4)',
+      'floor p99/p50',
+      'Fattail CPU ms/req node + db',
+      'floor CPU ms/req node + db',
+      'SQL stmts/req',
+      'errors',
+    ],
     rows,
   )}\n\n${rss}`;
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DIST_ROOT, ServerProcess, startFattail, startFloor } from './children';
+import { CpuMeter } from './cpu';
 import { firstDifference, objectCount, postJson } from './equivalence';
 import { LoadResult, RequestPlan, runLoad } from './load';
 import { runOtherBenches } from './others';
@@ -159,11 +160,27 @@ async function checkEquivalence(fattail: ServerProcess, floor: ServerProcess, pl
 
 const summary = (r: LoadResult) =>
   `${Math.round(r.requestsPerSecond).toLocaleString('en')} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms` +
+  (r.cpuPerRequest ? `, CPU/req ${r.cpuPerRequest.nodeMs ?? '?'} + ${r.cpuPerRequest.dbMs ?? '?'} ms` : '') +
   (r.non2xx + r.errors + r.graphqlErrors ? `, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.graphqlErrors} GraphQL errors` : '');
 
 /** Fattail (a), floor (a), Fattail (b), floor (b), R times: drift in the machine hits both sides alike. */
-async function measure(settings: Settings, fattail: ServerProcess, floor: ServerProcess, plans: Record<QueryKey, RequestPlan>): Promise<Record<QueryKey, Round[]>> {
+async function measure(
+  settings: Settings,
+  databaseUrl: string,
+  fattail: ServerProcess,
+  floor: ServerProcess,
+  plans: Record<QueryKey, RequestPlan>,
+): Promise<Record<QueryKey, Round[]>> {
   const targets = { fattail: `${fattail.url}/graphql`, floor: `${floor.url}/graphql` };
+  const meters = {
+    fattail: new CpuMeter(databaseUrl, fattail.pid, 'fattail'),
+    floor: new CpuMeter(databaseUrl, floor.pid, 'fattail-bench-floor'),
+  };
+  const metered = async (side: 'fattail' | 'floor', key: QueryKey): Promise<LoadResult> => {
+    const before = await meters[side].snapshot();
+    const result = await runLoad(targets[side], plans[key], settings.connections, settings.durationSeconds);
+    return { ...result, cpuPerRequest: CpuMeter.perRequest(before, await meters[side].snapshot(), result.requests) };
+  };
   if (settings.warmupSeconds > 0) {
     log(`warm-up: ${settings.warmupSeconds} s per server and query`);
     for (const key of ['a', 'b'] as const) for (const side of ['fattail', 'floor'] as const) await runLoad(targets[side], plans[key], settings.connections, settings.warmupSeconds);
@@ -171,8 +188,8 @@ async function measure(settings: Settings, fattail: ServerProcess, floor: Server
   const rounds: Record<QueryKey, Round[]> = { a: [], b: [] };
   for (let round = 1; round <= settings.rounds; round++) {
     for (const key of ['a', 'b'] as const) {
-      const f = await runLoad(targets.fattail, plans[key], settings.connections, settings.durationSeconds);
-      const g = await runLoad(targets.floor, plans[key], settings.connections, settings.durationSeconds);
+      const f = await metered('fattail', key);
+      const g = await metered('floor', key);
       // Other work on the machine shows up here; the ratio of two neighbouring runs is what survives it.
       const loadAverage = Math.round(os.loadavg()[0] * 10) / 10;
       log(`round ${round}/${settings.rounds} ${key}: Fattail ${summary(f)} | floor ${summary(g)} | load avg ${loadAverage}`);
@@ -259,7 +276,7 @@ async function main(): Promise<void> {
     const counted = await countStatements(choice.url, keyPepper, apiKey, { a: plans.a.bodies[0], b: plans.b.bodies[0] });
     log(`SQL statements per request (in-process QueryCounter, auth included): (a) ${counted.a.count}, (b) ${counted.b.count}`);
 
-    const rounds = await measure(settings, fattail, floor, plans);
+    const rounds = await measure(settings, choice.url, fattail, floor, plans);
     const fattailPeakRssMb = fattail.peakRssMb();
     const floorPeakRssMb = floor.peakRssMb();
     await fattail.stop();
