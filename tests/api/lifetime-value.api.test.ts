@@ -1,7 +1,7 @@
-import { DataSource } from 'typeorm';
 import { toGlobalId } from '../../src/common/global-id';
-import { simulateCohort, summariseRfm } from '../../src/modules/lifetime-value/model';
+import { summariseRfm } from '../../src/modules/lifetime-value/model';
 import { createAccount, createCustomer, createPartner, createPurchase, createTransactions } from '../factories/bank.factory';
+import { seedSimulatedCohort, SimulatedCohort } from '../factories/lifetime-value.factory';
 import { createTestApp, TestApp } from '../helpers/test-app';
 
 const REALISED = `
@@ -31,35 +31,6 @@ const PAGE = `
   }`;
 
 const customerId = (localId: string) => toGlobalId('Customer', localId);
-
-/** Inserts simulated partner customers and their purchases in bulk (rounded to cents, as stored). */
-async function seedCohort(ds: DataSource, partnerId: string, customers: number, seed: number) {
-  const events = simulateCohort({
-    customers,
-    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
-    gg: { p: 6.25, q: 3.74, gamma: 15.44 },
-    seed,
-    periodDays: 400,
-  }).map((e) => ({ ...e, amount: Number(e.amount.toFixed(2)) }));
-  const keys = [...new Set(events.map((e) => e.customerKey))];
-  const rows: { id: string; full_name: string }[] = await ds.query(
-    `INSERT INTO customer (full_name) SELECT unnest($1::text[]) RETURNING id, full_name`,
-    [keys.map((k) => `Sim ${seed} ${k}`)],
-  );
-  const idOf = new Map(rows.map((r) => [r.full_name, r.id] as const));
-  await ds.query(
-    `INSERT INTO partner_purchase (customer_id, partner_id, source_system, source_key, purchased_at, amount)
-     SELECT u.c, $1, 'partner:sim', u.k, u.at, u.amount FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::numeric[]) AS u(c, k, at, amount)`,
-    [
-      partnerId,
-      events.map((e) => idOf.get(`Sim ${seed} ${e.customerKey}`)),
-      events.map((_, i) => `sim-${seed}-${i}`),
-      events.map((e) => (e.at as Date).toISOString()),
-      events.map((e) => e.amount.toFixed(2)),
-    ],
-  );
-  return { events, idOf: (key: string) => idOf.get(`Sim ${seed} ${key}`)! };
-}
 
 describe('lifetime value through the API', () => {
   let t: TestApp;
@@ -148,12 +119,12 @@ describe('lifetime value through the API', () => {
   });
 
   describe('model fit and scores', () => {
-    let cohort: Awaited<ReturnType<typeof seedCohort>>;
+    let cohort: SimulatedCohort;
     let fit: Record<string, any>;
 
     beforeAll(async () => {
       const sim = await createPartner(t.db.dataSource, 'sim');
-      cohort = await seedCohort(t.db.dataSource, sim, 400, 7);
+      cohort = await seedSimulatedCohort(t.db.dataSource, sim, { customers: 400, seed: 7 });
       const res = await t.gql(FIT, { input: { activity: 'PARTNER_PURCHASES', partner: 'sim', calibrationEnd: '1997-09-30', unit: 'WEEK', holdoutEnd: '1998-02-04' } });
       expect(res.body.errors).toBeUndefined();
       fit = res.body.data!.fitLifetimeValueModel;

@@ -150,6 +150,20 @@ export class ContactFilter {
   @Field(() => IntComparison, { nullable: true, description: 'Number of matching interactions.' }) count?: IntComparison | null;
 }
 
+@InputType({
+  description:
+    'Lifetime value. probabilityAlive, expectedTransactions (next 12 months) and predictedValue (12 months, discounted) are the current ' +
+    'model’s stored scores; customers it did not score have none. realised: realised value over the last realisedWithinDays days up to now.',
+})
+export class LifetimeValueFilter {
+  @Field(() => FloatComparison, { nullable: true, description: 'A probability in [0, 1]; _is_null: true finds unscored customers.' })
+  probabilityAlive?: FloatComparison | null;
+  @Field(() => FloatComparison, { nullable: true }) expectedTransactions?: FloatComparison | null;
+  @Field(() => MoneyComparison, { nullable: true }) predictedValue?: MoneyComparison | null;
+  @Field(() => MoneyComparison, { nullable: true }) realised?: MoneyComparison | null;
+  @Field(() => Int, { nullable: true, description: '1 to 3660; default 365.' }) realisedWithinDays?: number | null;
+}
+
 @InputType({ description: 'Comparisons on a tag list such as interests.' })
 export class TagsComparison {
   @Field(() => [String], { nullable: true, description: 'Has all of these tags.' }) _contains?: string[] | null;
@@ -203,5 +217,6 @@ export class CustomerFilter {
   @Field(() => IntComparison, { nullable: true, description: 'Whole days since the latest interaction; null when there was none.' })
   daysSinceLastContact?: IntComparison | null;
 
-  // Extension point: lifetime-value fields go here, each with its compiler registered in filter/filter-fields.ts.
+  // Lifetime value.
+  @Field(() => LifetimeValueFilter, { nullable: true }) lifetimeValue?: LifetimeValueFilter | null;
 }

@@ -1,6 +1,7 @@
 import { BEHAVIOUR_FIELDS } from './behaviour.fields';
 import { FilterField } from './filter-field';
 import { HOLDINGS_FIELDS } from './holdings.fields';
+import { LIFETIME_VALUE_FIELDS } from './lifetime-value.fields';
 import { MEMBERSHIP_FIELDS } from './membership.fields';
 import { PROFILE_FIELDS } from './profile.fields';
 import { SERVICE_HISTORY_FIELDS } from './service-history.fields';
@@ -18,6 +19,6 @@ export const FILTER_FIELDS: ReadonlyMap<string, FilterField> = new Map(
     ...BEHAVIOUR_FIELDS,
     ...MEMBERSHIP_FIELDS,
     ...SERVICE_HISTORY_FIELDS,
-    // ...LIFETIME_VALUE_FIELDS (e.g. lifetimeValue: MoneyComparison, churnProbability: FloatComparison)
+    ...LIFETIME_VALUE_FIELDS,
   }),
 );
