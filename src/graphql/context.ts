@@ -16,6 +16,12 @@ import { NodeService } from '../modules/node/node.service';
 import { createPartnerLoaders } from '../modules/partner/partner.loaders';
 import { PartnerRepository } from '../modules/partner/partner.repository';
 import { PartnerService } from '../modules/partner/partner.service';
+import { CustomerStatsRepository } from '../modules/segment/customer-stats.repository';
+import { CustomerStatsService } from '../modules/segment/customer-stats.service';
+import { createSegmentLoaders } from '../modules/segment/segment.loaders';
+import { SegmentRefreshService } from '../modules/segment/segment-refresh.service';
+import { SegmentRepository } from '../modules/segment/segment.repository';
+import { SegmentService } from '../modules/segment/segment.service';
 import {
   createServiceHistoryRepositories,
   createServiceHistoryServices,
@@ -32,6 +38,8 @@ export interface Repositories {
   mobileBanking: MobileBankingRepository;
   partner: PartnerRepository;
   branch: BranchRepository;
+  segment: SegmentRepository;
+  customerStats: CustomerStatsRepository;
   serviceHistory: ServiceHistoryRepositories;
   lifetimeValue: LifetimeValueRepositories;
 }
@@ -43,6 +51,8 @@ export function createRepositories(dataSource: DataSource): Repositories {
     mobileBanking: new MobileBankingRepository(dataSource),
     partner: new PartnerRepository(dataSource),
     branch: new BranchRepository(dataSource),
+    segment: new SegmentRepository(dataSource),
+    customerStats: new CustomerStatsRepository(dataSource),
     serviceHistory: createServiceHistoryRepositories(dataSource),
     lifetimeValue: createLifetimeValueRepositories(dataSource),
   };
@@ -54,6 +64,8 @@ export interface Services extends ServiceHistoryServices {
   mobileBanking: MobileBankingService;
   partner: PartnerService;
   branch: BranchService;
+  segment: SegmentService;
+  customerStats: CustomerStatsService;
   lifetimeValue: LifetimeValueService;
   node: NodeService;
 }
@@ -65,12 +77,16 @@ export function createRequestServices(repos: Repositories): Services {
   const mobileBanking = new MobileBankingService(createMobileBankingLoaders(repos.mobileBanking));
   const partner = new PartnerService(repos.partner, createPartnerLoaders(repos.partner));
   const branch = new BranchService(repos.branch, createBranchLoaders(repos.branch));
+  const segment = new SegmentService(repos.segment, createSegmentLoaders(repos.segment), new SegmentRefreshService(repos.segment), customer);
+  const customerStats = new CustomerStatsService(repos.customerStats);
   return {
     customer,
     coreBanking,
     mobileBanking,
     partner,
     branch,
+    segment,
+    customerStats,
     lifetimeValue: createLifetimeValueService(repos.lifetimeValue),
     node: new NodeService({ customer, coreBanking, partner, branch }),
     ...createServiceHistoryServices(repos.serviceHistory),

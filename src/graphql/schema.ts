@@ -8,6 +8,7 @@ import { CustomerResolver } from '../modules/customer/customer.resolver';
 import { MobileBankingResolver } from '../modules/mobile-banking/mobile-banking.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { PartnerResolver } from '../modules/partner/partner.resolver';
+import { SEGMENT_RESOLVERS } from '../modules/segment/segment.resolver';
 import { SERVICE_HISTORY_RESOLVERS } from '../modules/service-history/service-history.resolver';
 import { LIFETIME_VALUE_RESOLVERS } from '../modules/lifetime-value/lifetime-value.resolver';
 
@@ -20,6 +21,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PartnerResolver,
   BranchResolver,
   NodeResolver,
+  ...SEGMENT_RESOLVERS,
   ...SERVICE_HISTORY_RESOLVERS,
   ...LIFETIME_VALUE_RESOLVERS,
 ];
