@@ -175,7 +175,12 @@ const TIMELINE_SOURCES_SQL = `
     SELECT DISTINCT ON (pp.partner_id) pp.purchased_at, 'FIRST_PARTNER_PURCHASE', pp.id, 'PARTNER', 'FirstPartnerPurchaseEvent',
            'First purchase with ' || p.name || ' (' || pp.amount::text || ' ' || pp.currency::text || ')'
       FROM partner_purchase pp JOIN partner p ON p.id = pp.partner_id WHERE pp.customer_id = c.id
-     ORDER BY pp.partner_id, pp.purchased_at, pp.id) first_purchase`;
+     ORDER BY pp.partner_id, pp.purchased_at, pp.id) first_purchase
+  UNION ALL
+  SELECT st.at, CASE st.kind WHEN 'ENTER' THEN 'SEGMENT_ENTERED' ELSE 'SEGMENT_EXITED' END, st.id, NULL,
+         CASE st.kind WHEN 'ENTER' THEN 'SegmentEnteredEvent' ELSE 'SegmentExitedEvent' END,
+         CASE st.kind WHEN 'ENTER' THEN 'Entered' ELSE 'Left' END || ' the segment "' || s.name || '"'
+    FROM segment_transition st JOIN segment s ON s.id = st.segment_id WHERE st.customer_id = c.id`;
 
 const SERVICE_HISTORY_SQL = `'serviceHistory', ${pagedConnection(
   `SELECT ev.*, row_number() OVER (ORDER BY ev.occurred_at DESC, ev.kind COLLATE "C" DESC, ev.source_id DESC) AS n
