@@ -29,12 +29,13 @@ export interface GroupChannelRow extends ChannelRow {
 }
 
 /**
- * Groupings for analysts: the SQL key of a customer's group and the joins it needs. A customer in several
- * groups (segments) counts in each. Extension point: SEGMENT once segment membership has landed.
+ * Groupings for analysts: the SQL key of a customer's group and the joins it needs. SEGMENT uses today's
+ * memberships; a customer in several segments counts in each, one in none in no group.
  */
 export const PAYMENT_GROUPINGS = {
   REGION: { joins: '', key: 'c.region' },
   BRANCH: { joins: 'LEFT JOIN branch b ON b.id = c.home_branch_id', key: 'b.code' },
+  SEGMENT: { joins: 'JOIN segment_membership sm ON sm.customer_id = c.id JOIN segment s ON s.id = sm.segment_id', key: 's.key' },
 } as const;
 export type PaymentGrouping = keyof typeof PAYMENT_GROUPINGS;
 

@@ -22,7 +22,7 @@ export class CustomerPaymentChannelsResolver {
 
 @Resolver()
 export class PaymentChannelStatsResolver {
-  @Query(() => [PaymentChannelGroup], { description: 'Payment channel shares per region or home branch, biggest group first.' })
+  @Query(() => [PaymentChannelGroup], { description: 'Payment channel shares per region, home branch or segment, biggest group first.' })
   paymentChannelStats(
     @Arg('groupBy', () => PaymentGroupBy) groupBy: PaymentGrouping,
     @Arg('withinDays', () => Int, { defaultValue: DEFAULT_WINDOW_DAYS }) withinDays: number,

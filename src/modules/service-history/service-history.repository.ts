@@ -187,6 +187,15 @@ const TIMELINE_SOURCES: readonly TimelineSource[] = [
              FROM partner_purchase pp JOIN partner p ON p.id = pp.partner_id WHERE pp.customer_id = k.customer_id
             ORDER BY pp.partner_id, pp.purchased_at, pp.id`,
   },
+  {
+    // Written by segment refreshes: one row per entry into or exit from a segment.
+    kinds: ['SEGMENT_ENTERED', 'SEGMENT_EXITED'],
+    channel: null,
+    from: `SELECT st.at AS occurred_at, CASE st.kind WHEN 'ENTER' THEN 'SEGMENT_ENTERED' ELSE 'SEGMENT_EXITED' END AS kind,
+                  st.id AS source_id, NULL::text AS channel,
+                  jsonb_build_object('segmentId', s.id::text, 'segmentKey', s.key, 'segmentName', s.name) AS detail
+             FROM segment_transition st JOIN segment s ON s.id = st.segment_id WHERE st.customer_id = k.customer_id`,
+  },
 ];
 
 function timelineOrder(alias: string, descending: boolean): string {

@@ -125,6 +125,8 @@ const TYPENAMES: Record<TimelineEventKind, string> = {
   MOBILE_ENROLLED: 'MobileEnrolledEvent',
   MOBILE_ACTIVATED: 'MobileActivatedEvent',
   FIRST_PARTNER_PURCHASE: 'FirstPartnerPurchaseEvent',
+  SEGMENT_ENTERED: 'SegmentEnteredEvent',
+  SEGMENT_EXITED: 'SegmentExitedEvent',
 };
 
 const TIMESTAMP_SORT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$/;
@@ -158,6 +160,9 @@ function eventFields(row: TimelineRow): Record<string, unknown> {
     }
     case 'FIRST_PARTNER_PURCHASE':
       return { partnerId: d.partnerId, amount: d.amount, currency: d.currency, category: asText(d.category) };
+    case 'SEGMENT_ENTERED':
+    case 'SEGMENT_EXITED':
+      return { segmentId: d.segmentId, segmentKey: d.segmentKey, segmentName: d.segmentName };
     default:
       return {
         interaction: toInteractionView({

@@ -3,9 +3,8 @@ import { INTERACTION_KINDS } from './interaction.entity';
 
 /**
  * The customer timeline's event kinds: every interaction kind, then the significant events read from other
- * modules' tables. Adding a source (e.g. segment entries and exits once the segment module's transitions
- * table lands) means: a kind here, a TimelineSource in service-history.repository.ts, a view in
- * service-history.service.ts and a GraphQL type in dto/timeline.type.ts.
+ * modules' tables. Adding a source means: a kind here, a TimelineSource in service-history.repository.ts,
+ * a typename and fields in service-history.service.ts and a GraphQL type in dto/timeline.type.ts.
  */
 export const SYSTEM_EVENT_KINDS = [
   'ACCOUNT_OPENED',
@@ -14,6 +13,8 @@ export const SYSTEM_EVENT_KINDS = [
   'MOBILE_ENROLLED',
   'MOBILE_ACTIVATED',
   'FIRST_PARTNER_PURCHASE',
+  'SEGMENT_ENTERED',
+  'SEGMENT_EXITED',
 ] as const;
 export type SystemEventKind = (typeof SYSTEM_EVENT_KINDS)[number];
 
@@ -68,6 +69,10 @@ export function timelineSummary(kind: TimelineEventKind, channel: string | null,
       return 'Activated mobile banking';
     case 'FIRST_PARTNER_PURCHASE':
       return `First purchase with ${detail.partnerName} (${detail.amount} ${detail.currency})`;
+    case 'SEGMENT_ENTERED':
+      return `Entered the segment "${detail.segmentName}"`;
+    case 'SEGMENT_EXITED':
+      return `Left the segment "${detail.segmentName}"`;
     default: {
       const outcome = detail.outcome ? ` (${lower(String(detail.outcome))})` : '';
       return `${sentence(kind)} via ${lower(channel ?? 'unknown channel')}${outcome}`;

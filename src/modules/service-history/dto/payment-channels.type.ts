@@ -89,7 +89,7 @@ export class PaymentChannelGroup {
   @Field(() => PaymentGroupBy)
   groupBy: string;
 
-  @Field(() => String, { nullable: true, description: 'Region name or branch code; null for customers without one.' })
+  @Field(() => String, { nullable: true, description: 'Region name, branch code or segment key; null for customers without a region or branch.' })
   key: string | null;
 
   @Field(() => Int, { description: 'Customers with outgoing payments in the window.' })

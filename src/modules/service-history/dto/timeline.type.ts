@@ -99,6 +99,24 @@ export class FirstPartnerPurchaseEvent extends TimelineEvent {
   category: string | null;
 }
 
+@ObjectType({ implements: TimelineEvent, description: 'The customer joined a segment at a segment refresh.' })
+export class SegmentEnteredEvent extends TimelineEvent {
+  @Field()
+  segmentKey: string;
+
+  @Field()
+  segmentName: string;
+}
+
+@ObjectType({ implements: TimelineEvent, description: 'The customer left a segment at a segment refresh.' })
+export class SegmentExitedEvent extends TimelineEvent {
+  @Field()
+  segmentKey: string;
+
+  @Field()
+  segmentName: string;
+}
+
 export const TIMELINE_EVENT_TYPES = [
   InteractionEvent,
   AccountOpenedEvent,
@@ -107,6 +125,8 @@ export const TIMELINE_EVENT_TYPES = [
   MobileEnrolledEvent,
   MobileActivatedEvent,
   FirstPartnerPurchaseEvent,
+  SegmentEnteredEvent,
+  SegmentExitedEvent,
 ];
 
 export const { Connection: TimelineEventConnection, Edge: TimelineEventEdge } = connectionTypes(TimelineEvent as any, 'TimelineEvent');
