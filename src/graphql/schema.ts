@@ -9,6 +9,7 @@ import { MobileBankingResolver } from '../modules/mobile-banking/mobile-banking.
 import { NodeResolver } from '../modules/node/node.resolver';
 import { PartnerResolver } from '../modules/partner/partner.resolver';
 import { SEGMENT_RESOLVERS } from '../modules/segment/segment.resolver';
+import { SegmentLifetimeValueResolver } from '../modules/lifetime-value/segment-lifetime-value.resolver';
 import { SERVICE_HISTORY_RESOLVERS } from '../modules/service-history/service-history.resolver';
 import { LIFETIME_VALUE_RESOLVERS } from '../modules/lifetime-value/lifetime-value.resolver';
 
@@ -22,6 +23,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   BranchResolver,
   NodeResolver,
   ...SEGMENT_RESOLVERS,
+  SegmentLifetimeValueResolver,
   ...SERVICE_HISTORY_RESOLVERS,
   ...LIFETIME_VALUE_RESOLVERS,
 ];
