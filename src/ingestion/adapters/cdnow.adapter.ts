@@ -32,7 +32,7 @@ export async function* readCdnow(file: string, progress?: ByteProgress): AsyncGe
       yield { file, line, rejection: { file, line, reason: `expected ${columns} whitespace-separated fields, found ${parts.length} (truncated line?)` } };
       continue;
     }
-    const [customer, sampleId, date, cds, dollars] = columns === 5 ? parts : [parts[0], undefined, parts[1], parts[2], parts[3]];
+    const [customer, date, cds, dollars] = columns === 5 ? [parts[0], parts[2], parts[3], parts[4]] : parts;
     if (customer !== currentCustomer) {
       currentCustomer = customer;
       perDay = new Map();
@@ -51,7 +51,9 @@ export async function* readCdnow(file: string, progress?: ByteProgress): AsyncGe
         amount: dollars,
         currency: 'USD',
         category: 'music',
-        sourceCodes: { cds: /^\d+$/.test(cds) ? Number(cds) : cds, ...(sampleId ? { sampleId } : {}) },
+        // The sample id is not kept: it belongs to the 1/10 sample, and a purchase must look the same whether
+        // it came from the sample or from the master file (loading both leaves every sample line unchanged).
+        sourceCodes: { cds: /^\d+$/.test(cds) ? Number(cds) : cds },
       },
     };
   }
