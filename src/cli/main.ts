@@ -5,6 +5,7 @@ import { registerIngestCommand } from './commands/ingest.command';
 import { registerKeysCommand } from './commands/keys.command';
 import { registerSchemaCommand } from './commands/schema.command';
 import { registerSeedCommand } from './commands/seed.command';
+import { registerSegmentsCommand } from './commands/segments.command';
 import { registerClvCommand } from './commands/clv.command';
 import { registerServeCommand } from './commands/serve.command';
 
@@ -15,6 +16,7 @@ registerIngestCommand(program);
 registerKeysCommand(program);
 registerSchemaCommand(program);
 registerSeedCommand(program);
+registerSegmentsCommand(program);
 registerClvCommand(program);
 registerServeCommand(program);
 
