@@ -8,6 +8,8 @@ export interface WriteCounts {
   unchanged: number;
   parked: number;
   rejected: Rejection[];
+  /** Cards written with a number: whom their CARD identifier belongs to (the holder, else the account owner). */
+  cardLinks?: { key: string; holderCustomerId: string; cardHash: string }[];
 }
 
 interface StageColumn {
@@ -423,7 +425,9 @@ export class IngestionRepository {
       [system, type, spec.parent.type],
     );
     const parked = parkedRows[0].n;
-    return { inserted: counts.inserted, updated: counts.updated, parked, rejected, unchanged: staged - rejected.length - counts.inserted - counts.updated - parked };
+    const result: WriteCounts = { inserted: counts.inserted, updated: counts.updated, parked, rejected, unchanged: staged - rejected.length - counts.inserted - counts.updated - parked };
+    if (type === 'card') result.cardLinks = await this.cardLinks(system);
+    return result;
   }
 
   private async hasPending(system: string, type: RecordType): Promise<boolean> {
@@ -456,19 +460,16 @@ export class IngestionRepository {
     return counts;
   }
 
-  /** Cards with a number: (card key, holder's customer id) for identity resolution. */
-  async cardHolders(system: string, cards: ValidRecord[]): Promise<Map<string, string>> {
-    const withHash = cards.filter((c) => c.identifiers?.cardHash);
-    if (withHash.length === 0) return new Map();
-    const rows = await this.sql.rows<{ source_key: string; customer_id: string }>(
-      `SELECT c.source_key, coalesce(cs.customer_id, a.customer_id)::text AS customer_id
-       FROM unnest($2::text[], $3::text[]) AS x(source_key, customer_key)
-       JOIN card c ON c.source_system = $1 AND c.source_key = x.source_key
-       JOIN account a ON a.customer_id = c.customer_id AND a.id = c.account_id
-       LEFT JOIN customer_source cs ON cs.source_system = $1 AND cs.source_key = x.customer_key`,
-      [system, withHash.map((c) => c.key), withHash.map((c) => (c.values.customerKey as string | null) ?? null)],
+  private async cardLinks(system: string): Promise<WriteCounts['cardLinks']> {
+    const rows = await this.sql.rows<{ source_key: string; customer_id: string; card_hash: string }>(
+      `SELECT s.source_key, coalesce(cs.customer_id, c.customer_id)::text AS customer_id, s.card_hash
+       FROM stage_card s
+       JOIN card c ON c.source_system = $1 AND c.source_key = s.source_key
+       LEFT JOIN customer_source cs ON cs.source_system = $1 AND cs.source_key = s.customer_key
+       WHERE s.card_hash IS NOT NULL`,
+      [system],
     );
-    return new Map(rows.map((r) => [r.source_key, r.customer_id]));
+    return rows.map((r) => ({ key: r.source_key, holderCustomerId: r.customer_id, cardHash: r.card_hash }));
   }
 
   /** Transaction-scoped lock shared by every ingestion batch and by unmerge. */

@@ -233,7 +233,7 @@ export class IngestionPipeline {
       const c = await this.repo.write(type, this.ctx.system, records, this.ctx.partnerId, this.ctx.crossBatchDuplicates);
       counts.set(type, c);
       rejected.push(...c.rejected);
-      if (type === 'card') merged += await this.linkCards(records);
+      if (c.cardLinks?.length) merged += await this.identity.registerCardIdentifiers(this.sql, this.ctx.system, c.cardLinks);
     }
     let promoted = 0;
     if ((await this.repo.pendingCount(this.ctx.system)) > 0) {
@@ -249,17 +249,10 @@ export class IngestionPipeline {
         into.parked += c.parked;
         counts.set(type, into);
         rejected.push(...c.rejected);
+        if (c.cardLinks?.length) merged += await this.identity.registerCardIdentifiers(this.sql, this.ctx.system, c.cardLinks);
       }
     }
     return { counts, created, merged, promoted, rejected };
-  }
-
-  private async linkCards(cards: ValidRecord[]): Promise<number> {
-    const holders = await this.repo.cardHolders(this.ctx.system, cards);
-    const links = cards
-      .filter((c) => c.identifiers?.cardHash && holders.has(c.key))
-      .map((c) => ({ key: c.key, holderCustomerId: holders.get(c.key)!, cardHash: c.identifiers!.cardHash! }));
-    return this.identity.registerCardIdentifiers(this.sql, this.ctx.system, links);
   }
 }
 

@@ -86,4 +86,22 @@ describe('late data: children before their parent wait in ingest_pending and are
     const [held] = await db.dataSource.query(`SELECT source_key FROM ingest_pending`);
     expect(held.source_key).toBe('TL3');
   });
+
+  it('registers the number of a held card once the card lands, so card matching still works', async () => {
+    await ingest(db, 'core-banking', [
+      ndjson('early-card.ndjson', [{ type: 'card', key: 'KL1', accountKey: 'AL9', cardNumber: '4012 8888 8888 1881', cardType: 'DEBIT', issuedAt: '2024-01-01' }]),
+    ]);
+    expect(await count(db, 'customer_identifier', `kind = 'CARD'`)).toBe(0);
+    const r = await ingest(db, 'core-banking', [
+      ndjson('card-account.ndjson', [
+        { type: 'customer', key: 'CL9', fullName: 'He Jun' },
+        { type: 'account', key: 'AL9', customerKey: 'CL9', productType: 'CURRENT', openedAt: '2023-01-01' },
+      ]),
+    ]);
+    expect(r.promoted).toBe(1);
+    const [id] = await db.dataSource.query(
+      `SELECT i.record_type, i.source_key, cs.source_key AS customer FROM customer_identifier i JOIN customer_source cs ON cs.customer_id = i.customer_id WHERE i.kind = 'CARD'`,
+    );
+    expect(id).toEqual({ record_type: 'card', source_key: 'KL1', customer: 'CL9' });
+  });
 });
