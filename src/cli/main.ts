@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerMigrateCommand } from './commands/migrate.command';
 import { registerIngestCommand } from './commands/ingest.command';
+import { registerInteractionsCommand } from './commands/interactions.command';
 import { registerKeysCommand } from './commands/keys.command';
 import { registerSchemaCommand } from './commands/schema.command';
 import { registerSeedCommand } from './commands/seed.command';
-import { registerSegmentsCommand } from './commands/segments.command';
 import { registerClvCommand } from './commands/clv.command';
 import { registerServeCommand } from './commands/serve.command';
 
@@ -13,10 +13,10 @@ import { registerServeCommand } from './commands/serve.command';
 const program = new Command('fattail').description('Fattail customer-graph platform').showHelpAfterError();
 registerMigrateCommand(program);
 registerIngestCommand(program);
+registerInteractionsCommand(program);
 registerKeysCommand(program);
 registerSchemaCommand(program);
 registerSeedCommand(program);
-registerSegmentsCommand(program);
 registerClvCommand(program);
 registerServeCommand(program);
 
