@@ -6,6 +6,7 @@ import { registerInteractionsCommand } from './commands/interactions.command';
 import { registerKeysCommand } from './commands/keys.command';
 import { registerSchemaCommand } from './commands/schema.command';
 import { registerSeedCommand } from './commands/seed.command';
+import { registerSegmentsCommand } from './commands/segments.command';
 import { registerClvCommand } from './commands/clv.command';
 import { registerServeCommand } from './commands/serve.command';
 
@@ -17,6 +18,7 @@ registerInteractionsCommand(program);
 registerKeysCommand(program);
 registerSchemaCommand(program);
 registerSeedCommand(program);
+registerSegmentsCommand(program);
 registerClvCommand(program);
 registerServeCommand(program);
 
