@@ -72,13 +72,20 @@ describeIf(
     it('stores x, t_x and T equal to cdnow_customers_summary.csv for every customer', async () => {
       const [header, ...lines] = fs.readFileSync(path.join(DIR, 'cdnow_customers_summary.csv'), 'utf8').trim().split(/\r?\n/);
       expect(header).toBe('ID,frequency,recency,T');
-      const stored: { sample_id: string; x: number; tx: number; t: number }[] = await t.db.dataSource.query(
-        `SELECT DISTINCT ON (s.customer_id) pp.source_codes->>'sampleId' AS sample_id, s.x, s.tx, s.t
-           FROM customer_lifetime_value s JOIN partner_purchase pp ON pp.customer_id = s.customer_id
-          WHERE s.model_id = $1 ORDER BY s.customer_id`,
+      // The published summary is keyed by sample id; customers are keyed by the master id the adapter loads.
+      const sampleOf = new Map(
+        fs.readFileSync(SAMPLE, 'utf8').trim().split(/\r?\n/).map((line) => {
+          const [master, sample] = line.trim().split(/\s+/);
+          return [master, String(Number(sample))] as const;
+        }),
+      );
+      const stored: { master_id: string; x: number; tx: number; t: number }[] = await t.db.dataSource.query(
+        `SELECT cs.source_key AS master_id, s.x, s.tx, s.t
+           FROM customer_lifetime_value s JOIN customer_source cs ON cs.customer_id = s.customer_id AND cs.source_system = 'partner:cdnow'
+          WHERE s.model_id = $1`,
         [fit.version],
       );
-      const bySample = new Map(stored.map((s) => [String(Number(s.sample_id)), s]));
+      const bySample = new Map(stored.map((s) => [sampleOf.get(s.master_id), s]));
       expect(bySample.size).toBe(2357);
       const mismatches = lines.filter((line) => {
         const [id, frequency, recency, T] = line.split(',');
