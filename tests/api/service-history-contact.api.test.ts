@@ -108,8 +108,21 @@ describe('contact pressure and the contact policy (defaults: 2 per 30 days, 1 pe
     expect(await matching((p) => noContactWithinDaysSql('c.id', 0, p))).toEqual(['Complained', 'Over-contacted', 'Never contacted', 'Quiet']);
     expect(await matching((p) => overContactedSql('c.id', DEFAULT_CONTACT_POLICY, p))).toEqual(['Over-contacted']);
     expect(await matching((p) => overContactedSql('c.id', { ...DEFAULT_CONTACT_POLICY, maxMarketingContacts: 1 }, p))).toEqual(['Complained', 'Over-contacted']);
-    expect(() => noContactWithinDaysSql('c.id', -1, new SqlParams(), 'filter.noContactWithinDays')).toThrow(
+    expect(() => noContactWithinDaysSql('c.id', -1, new SqlParams(), { field: 'filter.noContactWithinDays' })).toThrow(
       expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'filter.noContactWithinDays' } }),
     );
+  });
+  it('joins the filter language as overContacted, with the same definition', async () => {
+    const names = async (filter: Record<string, unknown>) => {
+      const { body } = await t.gql(`query($filter: CustomerFilter) { customers(filter: $filter) { edges { node { fullName } } } }`, { filter });
+      expect(body.errors).toBeUndefined();
+      return body.data!.customers.edges.map((e: any) => e.node.fullName);
+    };
+    expect(await names({ overContacted: true })).toEqual(['Over-contacted']);
+    expect(await names({ overContacted: false })).toEqual(['Complained', 'Never contacted', 'Quiet']);
+    // No contact in 7 days and not over-contacted: the quiet ones worth a call.
+    expect(await names({ overContacted: false, daysSinceLastContact: { _gte: 7 } })).toEqual(['Quiet']);
+    const { body } = await t.gql(`{ customers(filter: { overContacted: null }) { totalCount } }`);
+    expect(body.data!.customers.totalCount).toBe(4);
   });
 });

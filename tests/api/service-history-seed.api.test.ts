@@ -50,9 +50,9 @@ describe('demo seed: realistic service history', () => {
     const neverMarketed = await scalar(ds, `SELECT count(*) FROM customer c WHERE NOT EXISTS (SELECT 1 FROM interaction i WHERE i.customer_id = c.id AND i.kind = 'MARKETING_CONTACT')`);
     expect(neverMarketed / CUSTOMERS).toBeGreaterThan(0.45);
     // Not a word from the bank in a whole year, for a good share of customers.
-    const quietYear = await countWhere(ds, (p) => noContactWithinDaysSql('c.id', 365, p, 'x', NOW));
+    const quietYear = await countWhere(ds, (p) => noContactWithinDaysSql('c.id', 365, p, { now: NOW }));
     expect(quietYear / CUSTOMERS).toBeGreaterThan(0.2);
-    const over = await countWhere(ds, (p) => overContactedSql('c.id', DEFAULT_CONTACT_POLICY, p, NOW));
+    const over = await countWhere(ds, (p) => overContactedSql('c.id', DEFAULT_CONTACT_POLICY, p, { now: NOW }));
     expect(over).toBeGreaterThan(0);
     expect(over / CUSTOMERS).toBeLessThan(0.06);
   });

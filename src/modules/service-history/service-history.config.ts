@@ -42,3 +42,14 @@ export function loadServiceHistoryConfig(env: NodeJS.ProcessEnv = process.env): 
     cashback: { defaultRate, byPartner: parseCashback(env.FATTAIL_PARTNER_CASHBACK_RATES) },
   };
 }
+
+let processPolicy: ContactPolicy | undefined;
+
+/**
+ * The contact policy of this process's environment, for code that has no request context (the filter
+ * compiler). The app validates the same settings at start-up (createServiceHistoryRepositories).
+ */
+export function configuredContactPolicy(): ContactPolicy {
+  processPolicy ??= contactPolicyFromEnv(process.env);
+  return processPolicy;
+}

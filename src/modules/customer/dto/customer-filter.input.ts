@@ -216,6 +216,8 @@ export class CustomerFilter {
   @Field(() => ContactFilter, { nullable: true }) contact?: ContactFilter | null;
   @Field(() => IntComparison, { nullable: true, description: 'Whole days since the latest interaction; null when there was none.' })
   daysSinceLastContact?: IntComparison | null;
+  @Field(() => Boolean, { nullable: true, description: 'More marketing contacts in the contact policy’s window than it allows (see docs/service-history.md).' })
+  overContacted?: boolean | null;
 
   // Lifetime value.
   @Field(() => LifetimeValueFilter, { nullable: true }) lifetimeValue?: LifetimeValueFilter | null;

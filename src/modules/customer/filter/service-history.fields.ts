@@ -1,6 +1,8 @@
+import { overContactedSql } from '../../service-history/contact-filter.sql';
+import { configuredContactPolicy } from '../../service-history/service-history.config';
 import { INTERACTION_CHANNELS, INTERACTION_KINDS } from '../../service-history/interaction.entity';
 import { compare, compareCount, countShape, INT } from './comparisons';
-import { FilterContext, isPresent, onlyKeys, readEnum, readList, readObject, readWindowDays } from './filter-context';
+import { FilterContext, isPresent, onlyKeys, readBoolean, readEnum, readList, readObject, readWindowDays } from './filter-context';
 import { FilterField } from './filter-field';
 
 /**
@@ -56,7 +58,18 @@ const daysSinceLastContact: FilterField = {
   actual: (_value, ctx) => `to_jsonb(${daysSinceContactSql(ctx)})`,
 };
 
+/** More marketing contacts in the contact policy's window than it allows (the policy of FATTAIL_CONTACT_*). */
+function overContactedCondition(ctx: FilterContext): string {
+  return overContactedSql('c.id', configuredContactPolicy(), ctx.params, { nowSql: ctx.nowSql });
+}
+
+const overContacted: FilterField = {
+  condition: (value, ctx, at) => (readBoolean(value, at) ? overContactedCondition(ctx) : `NOT ${overContactedCondition(ctx)}`),
+  actual: (_value, ctx) => `to_jsonb(${overContactedCondition(ctx)})`,
+};
+
 export const SERVICE_HISTORY_FIELDS: Record<string, FilterField> = {
   contact,
   daysSinceLastContact,
+  overContacted,
 };
