@@ -23,6 +23,7 @@ import { AccessService } from './modules/access/access.service';
 import { ApiKeyService } from './modules/access/api-key.service';
 import { AuditWriter } from './modules/access/audit.writer';
 import { ConsentService } from './modules/access/consent.service';
+import { IngestionService } from './ingestion/ingestion.service';
 import { Metrics } from './observability/metrics';
 import { requestSpan } from './observability/tracing';
 import { observabilityPlugin } from './graphql/plugins/observability.plugin';
@@ -63,6 +64,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const apiKeys = new ApiKeyService(database.dataSource, repos.access, options.keyPepper ?? DEV_PEPPER);
   const access = new AccessService(apiKeys, new ConsentService(database.dataSource, repos.access), repos.access);
   const auditWriter = new AuditWriter(repos.access, logger);
+  const appServices = { access, ingestion: new IngestionService(database) };
   const rateLimiter = createRateLimiter({ perMinute: 600, partnerPerMinute: 120, ...options.rateLimits }, options.redis ?? null);
   const schema = await getSchema();
   const metrics = new Metrics(() => poolStats(database), () => database.queryCounter.total);
@@ -153,7 +155,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       context: async ({ res }) => {
         const principal = principalOf(res);
         if (!principal) throw new Error('unauthenticated request reached the GraphQL handler');
-        return createContext(repos, logger, principal, access);
+        return createContext(repos, logger, principal, appServices);
       },
     }),
   );

@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import Redis from 'ioredis';
 import { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { AppConfig } from './config/config';
+import { AppConfig, assertKeyPepper } from './config/config';
 import { Logger } from './common/logger';
 import { Database, migrate, openDatabase } from './database/database';
 import { seedDemoBank } from '../seeds/demo-bank.seed';
@@ -18,6 +18,7 @@ export interface RunningServer {
 /** config -> database (migrate, seed an empty embedded one) -> schema -> listen. */
 export async function startServer(config: AppConfig, logger: Logger): Promise<RunningServer> {
   const started = Date.now();
+  assertKeyPepper(config);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, replicaUrls: config.replicaUrls });
   logger.info(
     { database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined, readReplicas: config.replicaUrls.length },

@@ -30,6 +30,7 @@ export interface AppConfig {
   authMode: 'open' | 'required';
   /** Secret that keys the stored API-key hashes. Never logged. */
   keyPepper: string;
+  keyPepperIsDevDefault: boolean;
   redisUrl: string | undefined;
   rateLimitPerMinute: number;
   partnerRateLimitPerMinute: number;
@@ -40,6 +41,16 @@ export interface AppConfig {
 }
 
 const DEV_KEY_PEPPER = 'fattail-local-development-pepper-not-for-production';
+
+/**
+ * The server and key management need the real pepper outside the local demo; commands that never touch
+ * keys (migrate, seed, ingest) do not, so this is checked where keys are used, not at every load.
+ */
+export function assertKeyPepper(config: AppConfig): void {
+  if (config.keyPepperIsDevDefault && (config.databaseUrl || config.nodeEnv === 'production')) {
+    throw new Error('Invalid environment:\n  FATTAIL_KEY_PEPPER: required with DATABASE_URL or in production (a long random secret)');
+  }
+}
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -92,9 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error('Invalid environment:\n  FATTAIL_AUTH: refusing to run open; open mode is only for the embedded demo on a loopback address outside production');
   }
   const authMode = e.FATTAIL_AUTH === 'auto' ? (openAllowed ? 'open' : 'required') : e.FATTAIL_AUTH;
-  if (!e.FATTAIL_KEY_PEPPER && (databaseUrl || e.NODE_ENV === 'production')) {
-    throw new Error('Invalid environment:\n  FATTAIL_KEY_PEPPER: required with DATABASE_URL or in production (a long random secret)');
-  }
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -110,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: e.FATTAIL_SHUTDOWN_TIMEOUT_MS,
     authMode,
     keyPepper: e.FATTAIL_KEY_PEPPER || DEV_KEY_PEPPER,
+    keyPepperIsDevDefault: !e.FATTAIL_KEY_PEPPER,
     redisUrl: e.REDIS_URL || undefined,
     rateLimitPerMinute: e.FATTAIL_RATE_LIMIT_PER_MINUTE,
     partnerRateLimitPerMinute: e.FATTAIL_PARTNER_RATE_LIMIT_PER_MINUTE,

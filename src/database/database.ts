@@ -27,7 +27,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function dataSourceOptions(url: string, poolSize: number, counter?: QueryCounter, appName = 'fattail', replicaUrls: string[] = []): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  poolSize: number,
+  counter?: QueryCounter,
+  appName = 'fattail',
+  replicaUrls: string[] = [],
+  connectionTimeoutMillis = 10_000,
+): DataSourceOptions {
   return {
     type: 'postgres',
     ...(replicaUrls.length ? { replication: { master: { url }, slaves: replicaUrls.map((replica) => ({ url: replica })) } } : { url }),
@@ -40,7 +47,7 @@ export function dataSourceOptions(url: string, poolSize: number, counter?: Query
     logger: counter,
     logging: counter ? ['query'] : false,
     applicationName: appName,
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 },
+    extra: { max: poolSize, connectionTimeoutMillis, idleTimeoutMillis: 30_000 },
   };
 }
 
@@ -56,7 +63,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   if (options.replicaUrls?.length) throw new Error('read replicas need DATABASE_URL: the embedded database has none');
   const embedded = await startEmbeddedPostgres(options.dataDir);
-  const dataSource = new DataSource(dataSourceOptions(embedded.url, 1, queryCounter, options.applicationName));
+  // Every request queues for the embedded database's one connection, and the pool's connect timeout also
+  // bounds that wait: a burst of requests must queue, not fail, so the wait is long here.
+  const dataSource = new DataSource(dataSourceOptions(embedded.url, 1, queryCounter, options.applicationName, [], 300_000));
   try {
     await dataSource.initialize();
   } catch (error) {

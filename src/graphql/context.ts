@@ -28,6 +28,11 @@ import {
   ServiceHistoryRepositories,
   ServiceHistoryServices,
 } from '../modules/service-history/service-history.context';
+import { AccessPolicy } from '../modules/access/access-policy';
+import { AccessRepository } from '../modules/access/access.repository';
+import { AccessService } from '../modules/access/access.service';
+import { IngestionService } from '../ingestion/ingestion.service';
+import { Principal } from '../modules/access/principal';
 import { createLifetimeValueRepositories, createLifetimeValueService, LifetimeValueRepositories } from '../modules/lifetime-value/lifetime-value.context';
 import { LifetimeValueService } from '../modules/lifetime-value/lifetime-value.service';
 
@@ -40,6 +45,7 @@ export interface Repositories {
   branch: BranchRepository;
   segment: SegmentRepository;
   customerStats: CustomerStatsRepository;
+  access: AccessRepository;
   serviceHistory: ServiceHistoryRepositories;
   lifetimeValue: LifetimeValueRepositories;
 }
@@ -53,12 +59,21 @@ export function createRepositories(dataSource: DataSource): Repositories {
     branch: new BranchRepository(dataSource),
     segment: new SegmentRepository(dataSource),
     customerStats: new CustomerStatsRepository(dataSource),
+    access: new AccessRepository(dataSource),
     serviceHistory: createServiceHistoryRepositories(dataSource),
     lifetimeValue: createLifetimeValueRepositories(dataSource),
   };
 }
 
+/** Services that live as long as the app (no per-request state). */
+export interface AppServices {
+  access: AccessService;
+  ingestion: IngestionService;
+}
+
 export interface Services extends ServiceHistoryServices {
+  access: AccessService;
+  ingestion: IngestionService;
   customer: CustomerService;
   coreBanking: CoreBankingService;
   mobileBanking: MobileBankingService;
@@ -71,15 +86,17 @@ export interface Services extends ServiceHistoryServices {
 }
 
 /** Services with fresh DataLoaders: built once per request so no cache outlives it. */
-export function createRequestServices(repos: Repositories): Services {
-  const customer = new CustomerService(repos.customer, createCustomerLoaders(repos.customer));
+export function createRequestServices(repos: Repositories, access: AccessPolicy, app: AppServices): Services {
+  const customer = new CustomerService(repos.customer, createCustomerLoaders(repos.customer), access);
   const coreBanking = new CoreBankingService(repos.coreBanking, createCoreBankingLoaders(repos.coreBanking));
   const mobileBanking = new MobileBankingService(createMobileBankingLoaders(repos.mobileBanking));
-  const partner = new PartnerService(repos.partner, createPartnerLoaders(repos.partner));
+  const partner = new PartnerService(repos.partner, createPartnerLoaders(repos.partner), access);
   const branch = new BranchService(repos.branch, createBranchLoaders(repos.branch));
   const segment = new SegmentService(repos.segment, createSegmentLoaders(repos.segment), new SegmentRefreshService(repos.segment), customer);
   const customerStats = new CustomerStatsService(repos.customerStats);
   return {
+    access: app.access,
+    ingestion: app.ingestion,
     customer,
     coreBanking,
     mobileBanking,
@@ -88,7 +105,7 @@ export function createRequestServices(repos: Repositories): Services {
     segment,
     customerStats,
     lifetimeValue: createLifetimeValueService(repos.lifetimeValue),
-    node: new NodeService({ customer, coreBanking, partner, branch }),
+    node: new NodeService({ customer, coreBanking, partner, branch }, access),
     ...createServiceHistoryServices(repos.serviceHistory),
   };
 }
@@ -96,9 +113,18 @@ export function createRequestServices(repos: Repositories): Services {
 export interface GraphQLContext {
   requestId: string;
   logger: Logger;
+  principal: Principal;
+  access: AccessPolicy;
   services: Services;
 }
 
-export function createContext(repos: Repositories, logger: Logger, requestId: string = randomUUID()): GraphQLContext {
-  return { requestId, logger: logger.child({ requestId }), services: createRequestServices(repos) };
+export function createContext(
+  repos: Repositories,
+  logger: Logger,
+  principal: Principal,
+  app: AppServices,
+  requestId: string = randomUUID(),
+): GraphQLContext {
+  const access = new AccessPolicy(principal, principal.partnerId ? app.access.consent.scopesLoader(principal.partnerId) : null);
+  return { requestId, logger: logger.child({ requestId }), principal, access, services: createRequestServices(repos, access, app) };
 }

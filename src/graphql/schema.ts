@@ -1,6 +1,9 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { CONNECTION_RESOLVERS } from '../common/dto/connection.type';
+import { AccessResolver } from '../modules/access/access.resolver';
+import { IdentityResolver } from '../modules/identity/identity.resolver';
+import { applyAccessRules } from './access-transform';
 import '../graphql/enums';
 import { BranchResolver } from '../modules/branch/branch.resolver';
 import { AccountResolver, CardResolver, TransactionResolver } from '../modules/core-banking/core-banking.resolver';
@@ -24,6 +27,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver,
   ...SEGMENT_RESOLVERS,
   SegmentLifetimeValueResolver,
+  AccessResolver,
+  IdentityResolver,
   ...SERVICE_HISTORY_RESOLVERS,
   ...LIFETIME_VALUE_RESOLVERS,
 ];
@@ -32,7 +37,7 @@ let cached: Promise<GraphQLSchema> | undefined;
 
 /** The schema is built once per process; type-graphql's metadata is global anyway. */
 export function getSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: [...RESOLVERS, ...CONNECTION_RESOLVERS] as NonEmptyArray<Function>, validate: true });
+  cached ??= buildSchema({ resolvers: [...RESOLVERS, ...CONNECTION_RESOLVERS] as NonEmptyArray<Function>, validate: true }).then(applyAccessRules);
   return cached;
 }
 

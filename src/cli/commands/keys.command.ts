@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '../../config/config';
+import { assertKeyPepper, loadConfig } from '../../config/config';
 import { migrate, openDatabase } from '../../database/database';
 import { AccessRepository } from '../../modules/access/access.repository';
 import { ApiKeyService } from '../../modules/access/api-key.service';
@@ -9,6 +9,7 @@ type Out = (line: string) => void;
 
 async function withKeys<T>(fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  assertKeyPepper(config);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(db.dataSource);

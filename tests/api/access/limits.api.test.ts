@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { loadConfig } from '../../../src/config/config';
+import { assertKeyPepper, loadConfig } from '../../../src/config/config';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
 describe('query limits and hardening', () => {
@@ -110,9 +110,11 @@ describe('start-up configuration', () => {
     expect(() => loadConfig({ FATTAIL_AUTH: 'open', DATABASE_URL: 'postgresql://db/x', FATTAIL_KEY_PEPPER: 'p' } as NodeJS.ProcessEnv)).toThrow(/refusing to run open/);
   });
 
-  it('requires a key pepper with a real database or in production', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgresql://db/x' } as NodeJS.ProcessEnv)).toThrow(/FATTAIL_KEY_PEPPER/);
-    expect(loadConfig({ DATABASE_URL: 'postgresql://db/x', FATTAIL_KEY_PEPPER: 's3cret' } as NodeJS.ProcessEnv).authMode).toBe('required');
+  it('requires a key pepper wherever keys are used with a real database or in production', () => {
+    expect(() => assertKeyPepper(loadConfig({ DATABASE_URL: 'postgresql://db/x' } as NodeJS.ProcessEnv))).toThrow(/FATTAIL_KEY_PEPPER/);
+    expect(() => assertKeyPepper(loadConfig({ NODE_ENV: 'production' } as NodeJS.ProcessEnv))).toThrow(/FATTAIL_KEY_PEPPER/);
+    expect(() => assertKeyPepper(loadConfig({ DATABASE_URL: 'postgresql://db/x', FATTAIL_KEY_PEPPER: 's3cret' } as NodeJS.ProcessEnv))).not.toThrow();
+    expect(() => assertKeyPepper(loadConfig({} as NodeJS.ProcessEnv))).not.toThrow(); // the local demo
   });
 });
 

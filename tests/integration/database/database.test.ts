@@ -13,27 +13,12 @@ describe('database', () => {
     const tables = await db.dataSource.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations' ORDER BY 1`,
     );
-    expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual([
-      'account',
-      'account_holder',
-      'bank_transaction',
-      'branch',
-      'card',
-      'customer',
-      'customer_identifier',
-      'customer_lifetime_value',
-      'customer_merge',
-      'customer_source',
-      'follow_up',
-      'ingest_pending',
-      'interaction',
-      'lifetime_value_model',
-      'loan',
-      'mobile_enrolment',
-      'mobile_session',
-      'partner',
-      'partner_purchase',
-    ]);
+    expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual(
+      ['account', 'account_holder', 'api_key', 'audit_log', 'bank_transaction', 'branch', 'card', 'consent', 'customer',
+       'customer_identifier', 'customer_lifetime_value', 'customer_merge', 'customer_source', 'follow_up', 'ingest_pending',
+       'interaction', 'lifetime_value_model', 'loan', 'mobile_enrolment', 'mobile_session', 'partner', 'partner_purchase',
+       'persisted_operation', 'segment', 'segment_membership', 'segment_refresh', 'segment_transition'],
+    );
   });
 
   it('keeps two concurrent transactions apart: the rolled-back one leaves nothing, the other all its rows', async () => {
