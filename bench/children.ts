@@ -4,6 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { DEV_HASH_KEY } from '../src/modules/identity/normalise';
 
 export interface ServerProcess {
   name: string;
@@ -115,16 +116,28 @@ export interface FattailOptions {
   keyPepper: string;
   /** Directory for a V8 CPU profile (--cpu-prof); none when unset. */
   cpuProfileDir?: string;
+  /** Extra Node flags for the server (e.g. --max-semi-space-size=64), to try runtime settings without code changes. */
+  nodeOptions?: string;
 }
 
 /** `node dist/src/main.js` as production runs it. */
 export async function startFattail(options: FattailOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const nodeArgs = [
+    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+    ...(options.nodeOptions ? options.nodeOptions.split(/\s+/).filter(Boolean) : []),
+  ];
+  // FATTAIL_* settings of the bench's own environment reach the server (e.g. FATTAIL_MAX_QUERY_COST); the ones
+  // below are the bench's and win.
+  const passedOn = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('FATTAIL_')));
   return startServerProcess(
     'fattail',
     'src/main.js',
     {
+      ...passedOn,
+      // The seed ran in this process outside production, so identifiers were hashed with the development key;
+      // the server must use the same one to find them (production refuses to start without a key).
+      FATTAIL_HASH_KEY: process.env.FATTAIL_HASH_KEY ?? DEV_HASH_KEY,
       NODE_ENV: 'production',
       DATABASE_URL: options.databaseUrl,
       FATTAIL_KEY_PEPPER: options.keyPepper,

@@ -101,6 +101,16 @@ export function loadTable(figures: QueryFigures[], fattailPeakRssMb: number | nu
     fattailPeakRssMb === null ? '' : `${fattailPeakRssMb < TARGETS.rssMb ? 'PASS' : 'FAIL'} (< ${TARGETS.rssMb} MB)`,
     `| floor ${floorPeakRssMb === null ? 'n/a' : `${fmt(floorPeakRssMb)} MB`}`,
   ].join(' ');
+  const costs = figures
+    .map((f) => {
+      const total = (r: LoadResult) => (r.cpuPerRequest?.nodeMs ?? NaN) + (r.cpuPerRequest?.dbMs ?? NaN);
+      const ratio = total(f.floor) / total(f.fattail);
+      return Number.isFinite(ratio) ? `(${f.query}) ${fmt(ratio, 2)}x` : null;
+    })
+    .filter(Boolean);
+  const costLine = costs.length
+    ? `\nCPU per request, floor / Fattail (Node + PostgreSQL, from /proc; steadier than req/s on a busy machine): ${costs.join(', ')}`
+    : '';
   return `${table(
     [
       'query',
@@ -117,7 +127,7 @@ export function loadTable(figures: QueryFigures[], fattailPeakRssMb: number | nu
       'errors',
     ],
     rows,
-  )}\n\n${rss}`;
+  )}\n\n${rss}${costLine}`;
 }
 
 export interface OtherBenchLine {

@@ -109,6 +109,11 @@ export async function prepareDatabase(
   }
 }
 
+/** Fresh planner statistics, e.g. after the API filled segment and lifetime-value tables past the last ANALYZE. */
+export async function analyze(url: string): Promise<void> {
+  await withClient(url, (c) => c.query('ANALYZE'));
+}
+
 /** Same ids, same order, every run (setseed): both servers see exactly the same sequence of customers. */
 export async function sampleCustomerIds(url: string, count: number): Promise<string[]> {
   return withClient(url, async (c) => {
