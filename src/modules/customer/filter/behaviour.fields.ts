@@ -1,6 +1,6 @@
 import { badInput } from '../../../common/errors';
 import { CHANNELS, COUNTERPARTY_KINDS } from '../../core-banking/transaction.entity';
-import { compare, compareCount, compareRatio, countShape, INT, MONEY, or } from './comparisons';
+import { and, compare, compareCount, compareRatio, countShape, INT, MONEY, or } from './comparisons';
 import {
   FilterContext,
   isPresent,
@@ -73,6 +73,11 @@ function events(kinds: SourceKind[], window: Window, extra: (kind: SourceKind) =
 
 function exists(kinds: SourceKind[], window: Window, extra: (kind: SourceKind) => string[]): string {
   return or(kinds.map((k) => `EXISTS (SELECT 1 ${scan(k, window, extra)})`));
+}
+
+/** "None of any kind" as NOT EXISTS joined by AND (not NOT (a OR b)), which the planner can run as anti-joins. */
+function notExists(kinds: SourceKind[], window: Window, extra: (kind: SourceKind) => string[]): string {
+  return and(kinds.map((k) => `NOT EXISTS (SELECT 1 ${scan(k, window, extra)})`));
 }
 
 interface ActivitySpec {
@@ -160,7 +165,7 @@ const activity: FilterField = {
     const aggregates = isPresent(spec.amount) || isPresent(spec.activePeriods);
     const shape = isPresent(spec.count) ? countShape(spec.count) : 'ANY';
     if (!aggregates && shape === 'ANY') return exists(kinds, window, extra);
-    if (!aggregates && shape === 'NONE') return `NOT ${exists(kinds, window, extra)}`;
+    if (!aggregates && shape === 'NONE') return notExists(kinds, window, extra);
     const ev = events(kinds, window, extra);
     const having: string[] = [];
     if (isPresent(spec.count)) having.push(compareCount('count(*)', spec.count, ctx, `${at}.count`));
