@@ -93,7 +93,7 @@ export function createRequestServices(repos: Repositories, access: AccessPolicy,
   const partner = new PartnerService(repos.partner, createPartnerLoaders(repos.partner), access);
   const branch = new BranchService(repos.branch, createBranchLoaders(repos.branch));
   const segment = new SegmentService(repos.segment, createSegmentLoaders(repos.segment), new SegmentRefreshService(repos.segment), customer);
-  const customerStats = new CustomerStatsService(repos.customerStats);
+  const customerStats = new CustomerStatsService(repos.customerStats, access);
   return {
     access: app.access,
     ingestion: app.ingestion,

@@ -26,6 +26,11 @@ export interface StatsQuery {
   now: Date;
   /** Rows wanted; one more is read to know whether the list was cut. */
   limit: number;
+  /**
+   * A partner's view: only customers with a live consent for the partner covering these scopes, and no
+   * group smaller than minGroupSize (k-anonymity), so an aggregate never singles anyone out.
+   */
+  partner?: { partnerId: string; scopes: string[]; minGroupSize: number } | null;
 }
 
 export interface StatsRow {
@@ -102,9 +107,17 @@ export class CustomerStatsRepository {
     if (joins.has('segment')) from.push('LEFT JOIN segment_membership ssm ON ssm.customer_id = c.id LEFT JOIN segment ssg ON ssg.id = ssm.segment_id');
     const select = [...dims.map((d, i) => `${d.expr} AS g${i}`), ...mets.map((m, i) => `${m.expr} AS m${i}`)];
     const groupBy = dims.length ? `GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : '';
+    let visible = 'TRUE';
+    let having = '';
+    if (q.partner) {
+      visible = `EXISTS (SELECT 1 FROM consent cs WHERE cs.customer_id = c.id AND cs.partner_id = ${params.add(q.partner.partnerId, 'bigint')}
+                   AND cs.revoked_at IS NULL AND cs.granted_at <= now() AND (cs.expires_at IS NULL OR cs.expires_at > now())
+                   AND cs.scopes @> ${params.add(q.partner.scopes, 'text[]')})`;
+      having = `HAVING count(DISTINCT c.id) >= ${params.add(q.partner.minGroupSize, 'int')}`;
+    }
     const orderBy = dims.length ? `ORDER BY ${dims.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}` : '';
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${select.join(', ')} FROM ${from.join(' ')} WHERE ${where} ${groupBy} ${orderBy} LIMIT ${params.add(q.limit + 1, 'int')}`,
+      `SELECT ${select.join(', ')} FROM ${from.join(' ')} WHERE ${where} AND ${visible} ${groupBy} ${having} ${orderBy} LIMIT ${params.add(q.limit + 1, 'int')}`,
       params.values,
     );
     return rows.map((row) => ({

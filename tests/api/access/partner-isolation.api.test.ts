@@ -134,3 +134,47 @@ describe('partner isolation', () => {
     expect((await run('customer', { id: consenting })).body).toEqual({ data: { customer: null } });
   });
 });
+
+describe('partner aggregates', () => {
+  let t: TestApp;
+  let partnerKey: string;
+  let statsOp: string;
+  beforeAll(async () => {
+    t = await createTestApp({ authMode: 'required' });
+    const ds = t.db.dataSource;
+    await createPartner(ds, 'shopmall');
+    const admin = await t.createKey('ADMIN');
+    partnerKey = await t.createKey('PARTNER', { partnerCode: 'shopmall' });
+    const consent = async (city: string, n: number, scopes = "'{PROFILE}'") => {
+      for (let i = 0; i < n; i++) {
+        const id = await createCustomer(ds, { city });
+        await ds.query(`INSERT INTO consent (customer_id, partner_id, purpose, scopes) SELECT $1, id, 'offers', ${scopes} FROM partner WHERE code = 'shopmall'`, [id]);
+      }
+    };
+    await consent('Beijing', 12);
+    await consent('Shanghai', 3);
+    for (let i = 0; i < 20; i++) await createCustomer(ds, { city: 'Shanghai' }); // no consent: must not count
+    const doc = `query PartnerStats($groupBy: [CustomerStatsDimension!]!, $metrics: [CustomerStatsMetric!]) {
+      customerStats(groupBy: $groupBy, metrics: $metrics) { rows { group { value } count sumBalance } } }`;
+    const reg = await t.gql(`mutation ($d: String!) { registerPersistedOperation(name: "stats", document: $d) { id } }`, { d: doc }, admin);
+    statsOp = reg.body.data!.registerPersistedOperation.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const stats = (variables: Record<string, unknown>) => t.post({ documentId: statsOp, variables }, partnerKey);
+
+  it('counts consenting customers only and suppresses groups under 10', async () => {
+    const res = await stats({ groupBy: ['CITY'] });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.customerStats.rows).toEqual([{ group: [{ value: 'Beijing' }], count: 12, sumBalance: null }]);
+  });
+
+  it('needs ACCOUNT_SUMMARY consent for balances and refuses bank-internal dimensions', async () => {
+    const balances = await stats({ groupBy: ['CITY'], metrics: ['COUNT', 'SUM_BALANCE'] });
+    expect(balances.body.data!.customerStats.rows).toEqual([]);
+    const branch = await stats({ groupBy: ['HOME_BRANCH'] });
+    expect(branch.body.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', field: 'groupBy' });
+  });
+});
