@@ -6,6 +6,9 @@ import { AppConfig, assertKeyPepper } from './config/config';
 import { Logger } from './common/logger';
 import { Database, migrate, openDatabase } from './database/database';
 import { seedDemoBank } from '../seeds/demo-bank.seed';
+import { createLifetimeValueRepositories, createLifetimeValueService } from './modules/lifetime-value/lifetime-value.context';
+import { SegmentRepository } from './modules/segment/segment.repository';
+import { SegmentRefreshService } from './modules/segment/segment-refresh.service';
 
 export interface RunningServer {
   server: Server;
@@ -13,6 +16,23 @@ export interface RunningServer {
   database: Database;
   /** Stops taking requests, lets in-flight ones finish (up to the shutdown timeout), then closes the database. */
   shutdown(reason: string): Promise<void>;
+}
+
+/**
+ * A demo that shows something on first open: segment memberships computed and a lifetime-value model
+ * fitted on the seeded history (what an operator would schedule with `fattail segments refresh` and
+ * `fattail clv fit`). Failures here are logged, not fatal: the demo bank itself is already in place.
+ */
+async function prepareDemo(database: Database, logger: Logger): Promise<void> {
+  try {
+    const refreshed = await new SegmentRefreshService(new SegmentRepository(database.dataSource)).refreshAll();
+    logger.info({ segments: refreshed.segments.length }, 'demo segments refreshed');
+    const calibrationEnd = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+    const fit = await createLifetimeValueService(createLifetimeValueRepositories(database.dataSource)).fit({ activity: 'TRANSACTIONS', calibrationEnd, unit: 'WEEK' });
+    logger.info({ modelVersion: fit.version, customers: fit.customers }, 'demo lifetime-value model fitted');
+  } catch (error) {
+    logger.warn({ err: error }, 'could not prepare the demo segments or lifetime-value model; run `fattail segments refresh` and `fattail clv fit`');
+  }
 }
 
 /** config -> database (migrate, seed an empty embedded one) -> schema -> listen. */
@@ -34,6 +54,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
       logger.info({ customers: config.seedCustomers }, 'empty embedded database: seeding the demo bank');
       const summary = await seedDemoBank(database.dataSource, { customers: config.seedCustomers });
       logger.info({ summary }, 'demo bank seeded');
+      await prepareDemo(database, logger);
     }
   }
 
