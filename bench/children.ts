@@ -14,6 +14,10 @@ export interface ServerProcess {
   startedAt: number;
   /** Highest resident set size seen so far, in MB: the kernel's own high-water mark (VmHWM) where /proc exists. */
   peakRssMb(): number | null;
+  /** Null while it runs; the exit code or signal once it has stopped. */
+  exited(): string | null;
+  /** The last few KB the server printed (stdout and stderr). */
+  output(): string;
   /** SIGTERM, then waits for the exit (SIGKILL after the timeout). */
   stop(timeoutMs?: number): Promise<number | null>;
 }
@@ -94,6 +98,8 @@ async function startServerProcess(name: string, script: string, env: NodeJS.Proc
     pid: child.pid!,
     url,
     startedAt,
+    exited: () => (child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode !== null ? `signal ${child.signalCode}` : null),
+    output: () => tail,
     peakRssMb() {
       const kb = finalHwmKb ?? procStatusKb(child.pid!, 'VmHWM') ?? (polledPeakKb || null);
       return kb === null ? null : Math.round((kb / 1024) * 10) / 10;

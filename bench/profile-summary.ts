@@ -20,6 +20,8 @@ export interface ProfileSummary {
   totalMs: number;
   /** Time the process was busy (everything but "(idle)"). */
   busyMs: number;
+  /** Self time in areas that name a cause (first matching area wins), for "where does the time go". */
+  byArea: { name: string; selfMs: number; share: number }[];
   byPackage: { name: string; selfMs: number; share: number }[];
   byFunction: { name: string; where: string; package: string; selfMs: number; share: number }[];
   /** Inclusive time under frames worth knowing about (GraphQL execution, SQL, JSON, validation...). */
@@ -39,6 +41,29 @@ export function packageOf(url: string, functionName: string): string {
   if (dist >= 0) return `fattail ${url.slice(dist + '/dist/'.length).split('/').slice(0, 3).join('/')}`;
   return url;
 }
+
+type Frame = ProfileNode['callFrame'];
+
+/** Ordered: the first area whose test matches a sample's top frame gets the sample. */
+const AREAS: { name: string; match: (f: Frame) => boolean }[] = [
+  { name: 'garbage collection', match: (f) => f.functionName === '(garbage collector)' },
+  { name: 'socket writes (writev; includes time preempted in the syscall)', match: (f) => f.functionName === 'writev' },
+  { name: 'Apollo per-field instrumentation (schemaInstrumentation, cache-control plugin and its LRU)', match: (f) => /schemaInstrumentation|plugin\/cacheControl|lru-cache|invokeHooks|requestPipeline\.js/.test(f.url) },
+  { name: 'Apollo: JSON.stringify of the response', match: (f) => f.functionName === 'prettyJSONStringify' },
+  { name: 'Apollo: rest of the request pipeline', match: (f) => /@apollo\/server|@as-integrations/.test(f.url) },
+  { name: 'require() at request time (module resolution)', match: (f) => /modules\/cjs\/loader|package_json_reader|^node:path$/.test(f.url) },
+  { name: 'async_hooks promise hooks (AsyncLocalStorage)', match: (f) => /async_hooks/.test(f.url) },
+  { name: 'graphql-js execution', match: (f) => /node_modules\/graphql\/(execution|jsutils)\//.test(f.url) },
+  { name: 'graphql-js parse, validate, visit', match: (f) => /node_modules\/graphql\//.test(f.url) },
+  { name: 'query cost (graphql-query-complexity)', match: (f) => /graphql-query-complexity/.test(f.url) },
+  { name: 'type-graphql and class-validator', match: (f) => /type-graphql|class-validator/.test(f.url) },
+  { name: 'pg driver: protocol, row and date parsing', match: (f) => /node_modules\/(pg|pg-protocol|pg-types|postgres-date|pg-pool)\//.test(f.url) },
+  { name: 'TypeORM', match: (f) => /node_modules\/typeorm\//.test(f.url) },
+  { name: 'DataLoader', match: (f) => /node_modules\/dataloader\//.test(f.url) },
+  { name: 'Fattail code (dist/src)', match: (f) => /\/dist\/src\//.test(f.url) },
+  { name: 'HTTP, express and middleware', match: (f) => /node:_http|node:net|node:stream|internal\/streams|node_modules\/(express|router|body-parser|raw-body|helmet|content-type|on-finished|finalhandler|send|qs)\//.test(f.url) },
+  { name: 'promise jobs (runMicrotasks)', match: (f) => f.functionName === 'runMicrotasks' },
+];
 
 /** Frames whose inclusive time answers "how much goes to X"; matched on function name and package. */
 const INCLUSIVE_MARKERS: { name: string; match: (fn: string, pkg: string) => boolean }[] = [
@@ -73,6 +98,7 @@ export function summariseProfile(profile: CpuProfile, top = 25, skipMs = 0): Pro
   const pkgUs = new Map<string, number>();
   const fnUs = new Map<string, { name: string; where: string; package: string; us: number }>();
   const markerUs = new Map<string, number>();
+  const areaUs = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const node = byId.get(id)!;
     const { functionName, url, lineNumber } = node.callFrame;
@@ -82,6 +108,8 @@ export function summariseProfile(profile: CpuProfile, top = 25, skipMs = 0): Pro
     }
     const pkg = packageOf(url, functionName);
     pkgUs.set(pkg, (pkgUs.get(pkg) ?? 0) + us);
+    const area = AREAS.find((a) => a.match(node.callFrame))?.name ?? 'other (native, node core, other packages)';
+    areaUs.set(area, (areaUs.get(area) ?? 0) + us);
     const where = url ? `${url.replace(/^.*\/(node_modules|dist)\//, '')}:${lineNumber + 1}` : '';
     const key = `${functionName}@${where}`;
     const entry = fnUs.get(key) ?? { name: functionName || '(anonymous)', where, package: pkg, us: 0 };
@@ -105,6 +133,7 @@ export function summariseProfile(profile: CpuProfile, top = 25, skipMs = 0): Pro
   return {
     totalMs: Math.round(totalUs / 1000),
     busyMs: Math.round(busyUs / 1000),
+    byArea: [...areaUs].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), share: share(us) })),
     byPackage: [...pkgUs].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), share: share(us) })),
     byFunction: [...fnUs.values()]
       .sort((a, b) => b.us - a.us)
@@ -115,7 +144,9 @@ export function summariseProfile(profile: CpuProfile, top = 25, skipMs = 0): Pro
 }
 
 export function formatProfileSummary(s: ProfileSummary, packages = 15): string {
-  const lines = [`profile: ${s.totalMs} ms sampled, ${s.busyMs} ms busy (shares below are of busy time)`, '', 'self time by package:'];
+  const lines = [`profile: ${s.totalMs} ms sampled, ${s.busyMs} ms busy (shares below are of busy time)`, '', 'self time by area:'];
+  for (const a of s.byArea) lines.push(`  ${a.share.toFixed(1).padStart(5)}%  ${String(a.selfMs).padStart(7)} ms  ${a.name}`);
+  lines.push('', 'self time by package:');
   for (const p of s.byPackage.slice(0, packages)) lines.push(`  ${p.share.toFixed(1).padStart(5)}%  ${String(p.selfMs).padStart(7)} ms  ${p.name}`);
   lines.push('', 'inclusive time under:');
   for (const m of s.inclusive) lines.push(`  ${m.share.toFixed(1).padStart(5)}%  ${String(m.ms).padStart(7)} ms  ${m.name}`);

@@ -43,7 +43,8 @@ export function medianRound(runs: LoadResult[]): LoadResult {
 
 const ratio = (f: QueryFigures) => f.fattail.requestsPerSecond / f.floor.requestsPerSecond;
 // autocannon reports whole milliseconds: a sub-millisecond p50 counts as 1 ms rather than dividing by zero.
-const tail = (r: LoadResult) => r.latencyMs.p99 / Math.max(1, r.latencyMs.p50);
+// No answered request at all has no tail to speak of: NaN, which fails every comparison.
+const tail = (r: LoadResult) => (r.requests > 0 ? r.latencyMs.p99 / Math.max(1, r.latencyMs.p50) : NaN);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n: number) => (n < 1 ? '<1' : fmt(n));
 const cpu = (r: LoadResult) => {

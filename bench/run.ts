@@ -167,6 +167,12 @@ const summary = (r: LoadResult) =>
   (r.cpuPerRequest ? `, CPU/req ${r.cpuPerRequest.nodeMs ?? '?'} + ${r.cpuPerRequest.dbMs ?? '?'} ms` : '') +
   (r.non2xx + r.errors + r.graphqlErrors ? `, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.graphqlErrors} GraphQL errors` : '');
 
+/** A server that died under load ends the bench with what it printed; its later rounds would only measure refusals. */
+function assertAlive(server: ServerProcess): void {
+  const exited = server.exited();
+  if (exited) throw new Error(`${server.name} died under load (${exited}); its last output:\n${server.output()}`);
+}
+
 /** Fattail (a), floor (a), Fattail (b), floor (b), R times: drift in the machine hits both sides alike. */
 async function measure(
   settings: Settings,
@@ -175,6 +181,7 @@ async function measure(
   floor: ServerProcess,
   plans: Record<QueryKey, RequestPlan>,
 ): Promise<Record<QueryKey, Round[]>> {
+  const servers = { fattail, floor };
   const targets = { fattail: `${fattail.url}/graphql`, floor: `${floor.url}/graphql` };
   const meters = {
     fattail: new CpuMeter(databaseUrl, fattail.pid, 'fattail'),
@@ -183,11 +190,17 @@ async function measure(
   const metered = async (side: 'fattail' | 'floor', key: QueryKey): Promise<LoadResult> => {
     const before = await meters[side].snapshot();
     const result = await runLoad(targets[side], plans[key], settings.connections, settings.durationSeconds);
+    assertAlive(servers[side]);
     return { ...result, cpuPerRequest: CpuMeter.perRequest(before, await meters[side].snapshot(), result.requests) };
   };
   if (settings.warmupSeconds > 0) {
     log(`warm-up: ${settings.warmupSeconds} s per server and query`);
-    for (const key of ['a', 'b'] as const) for (const side of ['fattail', 'floor'] as const) await runLoad(targets[side], plans[key], settings.connections, settings.warmupSeconds);
+    for (const key of ['a', 'b'] as const) {
+      for (const side of ['fattail', 'floor'] as const) {
+        await runLoad(targets[side], plans[key], settings.connections, settings.warmupSeconds);
+        assertAlive(servers[side]);
+      }
+    }
   }
   const rounds: Record<QueryKey, Round[]> = { a: [], b: [] };
   for (let round = 1; round <= settings.rounds; round++) {
@@ -214,6 +227,7 @@ async function profile(settings: Settings, databaseUrl: string, keyPepper: strin
     let skipMs = 0;
     try {
       if (settings.warmupSeconds > 0) await runLoad(`${fattail.url}/graphql`, plans[key], settings.connections, settings.warmupSeconds);
+      assertAlive(fattail);
       // Start-up and warm-up are in the profile too; the summary leaves them out.
       skipMs = Date.now() - fattail.startedAt;
       const result = await runLoad(`${fattail.url}/graphql`, plans[key], settings.connections, settings.durationSeconds);
