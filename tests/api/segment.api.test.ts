@@ -142,6 +142,19 @@ describe('segments: definitions, members, explanations', () => {
     expect(all.statements.length).toBe(one.statements.length);
     expect(all.statements).toHaveLength(2);
     const quiet = all.data.customers.edges.find((e: any) => e.node.fullName === 'Quiet').node;
+
+    // With each customer's history and its segments: one more statement per level, still constant.
+    const withHistory = `query ($first: Int) { customers(first: $first) { edges { node {
+      segments { segment { key } } segmentHistory(first: 5) { totalCount edges { node { kind at segment { key } } } } } } } }`;
+    const few = await t.db.queryCounter.record(() => t.gql(withHistory, { first: 1 }));
+    const many = await t.db.queryCounter.record(() => t.gql(withHistory, { first: 50 }));
+    expect(many.result.body.errors).toBeUndefined();
+    // customers, memberships, history pages, history counts, segments of the transitions
+    expect(many.statements).toHaveLength(5);
+    expect(few.statements.length).toBe(many.statements.length);
+    const history = many.result.body.data!.customers.edges.find((e: any) => e.node.segments.length > 0).node.segmentHistory;
+    expect(history.totalCount).toBeGreaterThan(0);
+    expect(history.edges[0].node.kind).toBe('ENTER');
     expect(quiet.segments.map((m: any) => m.segment.key)).toEqual(['chengdu-active', 'churn-risk', 'long-tail', 'no-contact-90d', 'not-mobile-enrolled']);
     expect(quiet.segments[0].since).toBe(NOW.toISOString());
   });

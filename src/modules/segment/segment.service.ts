@@ -12,7 +12,7 @@ import {
   validateCustomerFilter,
 } from '../customer/filter/customer-filter.compiler';
 import { SEGMENT_KEY } from '../customer/filter/membership.fields';
-import { findCycle, validateStoredDefinition } from './segment-dependencies';
+import { findCycle, SegmentNode, validateStoredDefinition } from './segment-dependencies';
 import { RefreshOptions, RefreshResult, SegmentRefreshService } from './segment-refresh.service';
 import { SegmentLoaders } from './segment.loaders';
 import { MemberRow, SegmentRepository, SegmentRow, SegmentTransaction, TimeRange, TransitionKind, TransitionRow } from './segment.repository';
@@ -135,9 +135,10 @@ export class SegmentService {
       const found = await this.loaders.segmentByKeyLoader.loadMany(refs.map((r) => r.key));
       const missing = refs.find((_, i) => !(found[i] && !(found[i] instanceof Error)));
       if (missing) throw badInput(missing.path, `unknown segment "${missing.key}"`);
-      const all = (await others()).map((s) => (s.key === selfKey ? { ...s, definition } : s));
-      if (!all.some((s) => s.key === selfKey)) all.push({ id: '0', key: selfKey, definition } as SegmentView);
-      const cycle = findCycle(all);
+      // The graph as it would be with this definition in place.
+      const graph: SegmentNode[] = (await others()).filter((s) => s.key !== selfKey);
+      graph.push({ id: 'new', key: selfKey, definition });
+      const cycle = findCycle(graph);
       if (cycle) throw badInput(refs[0].path, `segments would depend on each other: ${cycle}`);
     }
     return definition;
