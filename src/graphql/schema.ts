@@ -1,4 +1,4 @@
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { CONNECTION_RESOLVERS } from '../common/dto/connection.type';
 import { AccessResolver } from '../modules/access/access.resolver';
@@ -37,8 +37,26 @@ let cached: Promise<GraphQLSchema> | undefined;
 
 /** The schema is built once per process; type-graphql's metadata is global anyway. */
 export function getSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: [...RESOLVERS, ...CONNECTION_RESOLVERS] as NonEmptyArray<Function>, validate: true }).then(applyAccessRules);
+  cached ??= buildSchema({ resolvers: [...RESOLVERS, ...CONNECTION_RESOLVERS] as NonEmptyArray<Function>, validate: true })
+    .then(dropPlainFieldResolvers)
+    .then(applyAccessRules);
   return cached;
+}
+
+/**
+ * type-graphql gives every plain property field a resolver of its own (it runs middlewares, of which
+ * this schema has none on plain fields). graphql's default resolver reads the same property without the
+ * extra call and allocation per field, which adds up on pages of thousands of objects.
+ */
+function dropPlainFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
+    if (type === schema.getQueryType() || type === schema.getMutationType()) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.resolve && field.resolve.toString().includes('root[fieldMetadata.name]')) field.resolve = undefined;
+    }
+  }
+  return schema;
 }
 
 /** The SDL committed as schema/schema.graphql (sorted, so diffs show real changes only). */
