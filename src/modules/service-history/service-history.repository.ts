@@ -335,9 +335,11 @@ export class ServiceHistoryRepository {
     const extra: string[] = [];
     if (after) {
       const cmp = descending ? '<' : '>';
-      extra.push(
-        `(b.occurred_at, b.kind COLLATE "C", b.source_id) ${cmp} (${params.add(after.occurredAt, 'timestamptz')}, ${params.add(after.kind, 'text')}, ${params.add(after.sourceId, 'bigint')})`,
-      );
+      const at = params.add(after.occurredAt, 'timestamptz');
+      // The row comparison is exact; the plain bound on occurred_at is implied by it and lets each source's
+      // (customer_id, time) index start at the cursor instead of reading down to it.
+      extra.push(`b.occurred_at ${cmp}= ${at}`);
+      extra.push(`(b.occurred_at, b.kind COLLATE "C", b.source_id) ${cmp} (${at}, ${params.add(after.kind, 'text')}, ${params.add(after.sourceId, 'bigint')})`);
     }
     const branches = timelineBranches(options, params, extra);
     if (branches.length === 0) return customerIds.map(() => []);
