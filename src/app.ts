@@ -61,7 +61,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { database, logger } = options;
   const authMode = options.authMode ?? 'required';
   const repos = createRepositories(database.dataSource);
-  const apiKeys = new ApiKeyService(database.dataSource, repos.access, options.keyPepper ?? DEV_PEPPER);
+  const apiKeys = new ApiKeyService(database.dataSource, repos.access, options.keyPepper ?? DEV_PEPPER, undefined, (error) =>
+    logger.warn({ err: error }, 'could not record when an API key was last used'),
+  );
   const access = new AccessService(apiKeys, new ConsentService(database.dataSource, repos.access), repos.access);
   const auditWriter = new AuditWriter(repos.access, logger);
   const appServices = { access, ingestion: new IngestionService(database) };

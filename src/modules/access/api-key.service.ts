@@ -27,6 +27,7 @@ export class ApiKeyService {
     private readonly repo: AccessRepository,
     private readonly pepper: string,
     private readonly clock: () => Date = () => new Date(),
+    private readonly onTouchError: (error: unknown) => void = () => undefined,
   ) {}
 
   hash(plaintext: string): string {
@@ -76,8 +77,21 @@ export class ApiKeyService {
     const now = this.clock();
     if (row.revokedAt && row.revokedAt <= now) throw fail('API key revoked');
     if (row.expiresAt && row.expiresAt <= now) throw fail('API key expired');
-    void this.repo.touchKey(row.id, now).catch(() => undefined);
+    this.touch(row.id, now);
     return { keyId: row.id, keyName: row.name, role: row.role, partnerId: row.partnerId, partnerCode: row.partnerCode, scopes: row.scopes };
+  }
+
+  private readonly lastTouched = new Map<string, number>();
+
+  /**
+   * lastUsedAt is for people ("is this key still in use?"), so a minute's precision is enough: one write
+   * a minute per key and process, off the request's path. A failed write is only logged.
+   */
+  private touch(keyId: string, now: Date): void {
+    const last = this.lastTouched.get(keyId) ?? 0;
+    if (now.getTime() - last < 60_000) return;
+    this.lastTouched.set(keyId, now.getTime());
+    this.repo.touchKey(keyId, now).catch((error: unknown) => this.onTouchError(error));
   }
 
   async list(): Promise<ApiKeyRow[]> {
