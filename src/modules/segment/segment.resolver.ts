@@ -109,12 +109,12 @@ export class SegmentTransitionResolver {
 
 @Resolver(() => Customer)
 export class CustomerSegmentResolver {
-  @FieldResolver(() => [SegmentMembership], { description: 'Segments the customer is in as of the last refresh, by key.' })
+  @FieldResolver(() => [SegmentMembership], { nullable: true, description: 'Segments the customer is in as of the last refresh, by key. Null for partners without SEGMENTS consent.' })
   segments(@Root() customer: CustomerView, @Ctx() ctx: GraphQLContext) {
     return ctx.services.segment.membershipsOf(customer.localId);
   }
 
-  @FieldResolver(() => SegmentTransitionConnection, { description: 'Entries into and exits from segments, newest first.' })
+  @FieldResolver(() => SegmentTransitionConnection, { nullable: true, description: 'Entries into and exits from segments, newest first. Null for partners.' })
   segmentHistory(@Root() customer: CustomerView, @Args() args: PageArgs, @Ctx() ctx: GraphQLContext) {
     return ctx.services.segment.historyOf(customer.localId, args);
   }

@@ -7,7 +7,7 @@ import { AnnualStatement, PartnerSpending } from './dto/annual-statement.type';
 
 @Resolver(() => Customer)
 export class CustomerAnnualStatementResolver {
-  @FieldResolver(() => AnnualStatement, { description: 'The customer’s year in figures (calendar year in the bank’s time zone).' })
+  @FieldResolver(() => AnnualStatement, { nullable: true, description: 'The customer’s year in figures (calendar year in the bank’s time zone). Null for partners.' })
   annualStatement(@Root() customer: CustomerView, @Arg('year', () => Int) year: number, @Ctx() ctx: GraphQLContext) {
     return ctx.services.annualStatement.statementOf(customer.localId, year);
   }

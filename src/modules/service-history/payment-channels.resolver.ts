@@ -9,7 +9,7 @@ import { DEFAULT_WINDOW_DAYS } from './payment-channels.service';
 
 @Resolver(() => Customer)
 export class CustomerPaymentChannelsResolver {
-  @FieldResolver(() => PaymentChannels, { description: 'Where this customer’s outgoing payments go, against the previous window.' })
+  @FieldResolver(() => PaymentChannels, { nullable: true, description: 'Where this customer’s outgoing payments go, against the previous window.' })
   paymentChannels(
     @Root() customer: CustomerView,
     @Arg('withinDays', () => Int, { defaultValue: DEFAULT_WINDOW_DAYS }) withinDays: number,

@@ -27,18 +27,19 @@ import { AccountClosedEvent, AccountOpenedEvent, FirstPartnerPurchaseEvent, Loan
 @Resolver(() => Customer)
 export class CustomerServiceHistoryResolver {
   @FieldResolver(() => TimelineEventConnection, {
+    nullable: true,
     description: 'Interactions and significant events (accounts, loans, mobile banking, partners) in one timeline, newest first by default.',
   })
   serviceHistory(@Root() customer: CustomerView, @Args() args: ServiceHistoryArgs, @Ctx() ctx: GraphQLContext) {
     return ctx.services.serviceHistory.timelineOf(customer.localId, args);
   }
 
-  @FieldResolver(() => FollowUpConnection, { description: 'Follow-ups, earliest due first.' })
+  @FieldResolver(() => FollowUpConnection, { nullable: true, description: 'Follow-ups, earliest due first. Null for partners.' })
   followUps(@Root() customer: CustomerView, @Args() args: CustomerFollowUpsArgs, @Ctx() ctx: GraphQLContext) {
     return ctx.services.serviceHistory.followUpsOf(customer.localId, args);
   }
 
-  @FieldResolver(() => ContactPressure)
+  @FieldResolver(() => ContactPressure, { nullable: true, description: 'Marketing pressure on the customer and whether they may be contacted. Null for partners.' })
   contactPressure(@Root() customer: CustomerView, @Ctx() ctx: GraphQLContext) {
     return ctx.services.serviceHistory.contactPressureOf(customer.localId);
   }

@@ -25,6 +25,8 @@ describe('partner isolation', () => {
     bySource: `query PartnerBySource($system: String!, $key: String!) { customerBySource(system: $system, key: $key) { id } }`,
     introspection: `query PartnerIntrospection { __schema { types { name } } }`,
     branches: `query PartnerBranches { branches { code } }`,
+    internal: `query PartnerInternal($id: ID!) { customer(id: $id) { id fullName contactPressure { marketingContacts30d } annualStatement(year: 2024) { year }
+      serviceHistory(first: 1) { totalCount } followUps { totalCount } paymentChannels(withinDays: 90) { withinDays } segmentHistory { totalCount } } }`,
   };
 
   beforeAll(async () => {
@@ -70,6 +72,22 @@ describe('partner isolation', () => {
     const forbidden = res.body.errors!.map((e) => [e.extensions!.code, e.extensions!.field]);
     expect(forbidden).toEqual(expect.arrayContaining([['FORBIDDEN', 'email'], ['FORBIDDEN', 'phone']]));
     expect(JSON.stringify(res.body)).not.toMatch(/chen@example|13912345678/);
+  });
+
+  it('gets the bank-internal fields as null with FORBIDDEN each, and the rest of the customer intact', async () => {
+    const res = await run('internal', { id: consenting });
+    expect(res.body.data!.customer).toEqual({
+      id: consenting,
+      fullName: 'Consenting Chen',
+      contactPressure: null,
+      annualStatement: null,
+      serviceHistory: null,
+      followUps: null,
+      paymentChannels: null,
+      segmentHistory: null,
+    });
+    const fields = res.body.errors!.map((e) => (e.extensions!.code === 'FORBIDDEN' ? e.extensions!.field : `${e.extensions!.code}`)).sort();
+    expect(fields).toEqual(['annualStatement', 'contactPressure', 'followUps', 'paymentChannels', 'segmentHistory', 'serviceHistory']);
   });
 
   it('cannot read accounts or provenance without the matching scope', async () => {
