@@ -13,6 +13,8 @@ import { MobileEnrolmentEntity } from '../modules/mobile-banking/mobile-enrolmen
 import { MobileSessionEntity } from '../modules/mobile-banking/mobile-session.entity';
 import { PartnerPurchaseEntity } from '../modules/partner/partner-purchase.entity';
 import { PartnerEntity } from '../modules/partner/partner.entity';
+import { FollowUpEntity } from '../modules/service-history/follow-up.entity';
+import { InteractionEntity } from '../modules/service-history/interaction.entity';
 
 export const ENTITIES = [
   BranchEntity,
@@ -30,4 +32,6 @@ export const ENTITIES = [
   CustomerMergeEntity,
   AccountHolderEntity,
   IngestPendingEntity,
+  InteractionEntity,
+  FollowUpEntity,
 ];

@@ -94,6 +94,7 @@ export function createRequestServices(repos: Repositories, access: AccessPolicy,
   const branch = new BranchService(repos.branch, createBranchLoaders(repos.branch));
   const segment = new SegmentService(repos.segment, createSegmentLoaders(repos.segment), new SegmentRefreshService(repos.segment), customer);
   const customerStats = new CustomerStatsService(repos.customerStats, access);
+  const serviceHistory = createServiceHistoryServices(repos.serviceHistory);
   return {
     access: app.access,
     ingestion: app.ingestion,
@@ -105,8 +106,8 @@ export function createRequestServices(repos: Repositories, access: AccessPolicy,
     segment,
     customerStats,
     lifetimeValue: createLifetimeValueService(repos.lifetimeValue),
-    node: new NodeService({ customer, coreBanking, partner, branch }, access),
-    ...createServiceHistoryServices(repos.serviceHistory),
+    node: new NodeService({ customer, coreBanking, partner, branch, serviceHistory: serviceHistory.serviceHistory }, access),
+    ...serviceHistory,
   };
 }
 

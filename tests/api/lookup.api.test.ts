@@ -111,3 +111,30 @@ describe('customer lookups and the customer 360', () => {
     expect(wrongType.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('node(id) for service-history records', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('resolves interactions and follow-ups by their global ids', async () => {
+    const customer = toGlobalId('Customer', await createCustomer(t.db.dataSource, { fullName: 'Node Ni' }));
+    const recorded = await t.gql(
+      `mutation ($c: ID!) { recordInteraction(input: { customerId: $c, occurredAt: "2024-05-01T10:00:00Z", channel: BRANCH, kind: ADVICE }) { id } }`,
+      { c: customer },
+    );
+    expect(recorded.body.errors).toBeUndefined();
+    const followUp = await t.gql(
+      `mutation ($c: ID!) { createFollowUp(customerId: $c, dueAt: "2030-01-01T00:00:00Z", reason: "call back", owner: "rm-1") { id } }`,
+      { c: customer },
+    );
+    expect(followUp.body.errors).toBeUndefined();
+    const ids = { i: recorded.body.data!.recordInteraction.id, f: followUp.body.data!.createFollowUp.id };
+    const nodes = await t.gql(`query ($i: ID!, $f: ID!) { i: node(id: $i) { __typename id } f: node(id: $f) { __typename id } }`, ids);
+    expect(nodes.body.data).toEqual({ i: { __typename: 'Interaction', id: ids.i }, f: { __typename: 'FollowUp', id: ids.f } });
+  });
+});

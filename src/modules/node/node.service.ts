@@ -1,5 +1,6 @@
 import { fromGlobalId, parseOwnedLocalId } from '../../common/global-id';
 import { AccessPolicy } from '../access/access-policy';
+import { FOLLOW_UP_TYPE, INTERACTION_TYPE, ServiceHistoryService } from '../service-history/service-history.service';
 import { ConsentScope } from '../access/principal';
 import { BRANCH_TYPE, BranchService } from '../branch/branch.service';
 import { ACCOUNT_TYPE, CARD_TYPE, CoreBankingService, LOAN_TYPE, TRANSACTION_TYPE } from '../core-banking/core-banking.service';
@@ -7,6 +8,7 @@ import { CUSTOMER_TYPE, CustomerService } from '../customer/customer.service';
 import { PARTNER_PURCHASE_TYPE, PARTNER_TYPE, PartnerService } from '../partner/partner.service';
 
 export interface NodeServices {
+  serviceHistory: ServiceHistoryService;
   customer: CustomerService;
   coreBanking: CoreBankingService;
   partner: PartnerService;
@@ -41,6 +43,10 @@ export class NodeService {
         return tag(await this.services.coreBanking.loan(parseOwnedLocalId(id)));
       case CARD_TYPE:
         return tag(await this.services.coreBanking.card(parseOwnedLocalId(id)));
+      case INTERACTION_TYPE:
+        return tag(await this.services.serviceHistory.interaction(parseOwnedLocalId(id)));
+      case FOLLOW_UP_TYPE:
+        return tag(await this.services.serviceHistory.followUp(parseOwnedLocalId(id)));
       default:
         return null;
     }
