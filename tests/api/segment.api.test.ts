@@ -84,6 +84,11 @@ describe('segments: definitions, members, explanations', () => {
   it('filters customers by segment membership, also inside other segments', async () => {
     const { customers } = await ok(`{ customers(filter: { segment: { _in: ["chengdu-active"] }, _not: { segment: { _eq: "not-mobile-enrolled" } } }) { edges { node { fullName } } } }`);
     expect(customers.edges.map((e: any) => e.node.fullName)).toEqual(['Saver']);
+    const names = async (filter: unknown) =>
+      (await ok(`query ($f: CustomerFilter) { customers(filter: $f) { edges { node { fullName } } } }`, { f: filter })).customers.edges.map((e: any) => e.node.fullName);
+    expect(await names({ segment: { _nin: ['chengdu-active'] } })).toEqual(['Rich']);
+    expect(await names({ segment: { _neq: 'not-mobile-enrolled' } })).toEqual(['Saver']);
+    expect(await names({ segment: { _eq: 'no-such-segment' } })).toEqual([]);
     const { createSegment } = await ok(CREATE, {
       input: { key: 'chengdu-rich', name: 'Chengdu, 1000+', filter: { segment: { _eq: 'chengdu-active' }, totalBalance: { _gt: '1000' } } },
       now: NOW.toISOString(),
@@ -189,6 +194,15 @@ describe('segments: definitions, members, explanations', () => {
     expect(nested.conditions[7].actual).toEqual({ count: 0, amount: '0', activePeriods: 0 });
     expect(nested.conditions[4].actual).toEqual(['CURRENT']);
     expect(nested.conditions[6].actual).toEqual([]);
+  });
+
+  it('says since when the customer is a member', async () => {
+    const { explainMembership } = await ok(
+      `query ($id: ID!) { explainMembership(customerId: $id, segmentKey: "chengdu-active", now: "${NOW.toISOString()}") { matches member since conditions { path held actual } } }`,
+      { id: globalId('Quiet') },
+    );
+    expect(explainMembership).toMatchObject({ matches: true, member: true, since: NOW.toISOString() });
+    expect(explainMembership.conditions.find((c: any) => c.path === 'definition.city')).toEqual({ path: 'definition.city', held: true, actual: 'Chengdu' });
   });
 
   it('answers explainMembership errors with codes', async () => {
