@@ -15,7 +15,8 @@ import { runOtherBenches } from './others';
 import { formatProfileSummary, summariseProfile } from './profile-summary';
 import { customerPageQuery, CustomerPagePlan, LIST_OPERATION, LIST_QUERY, PAGE_OPERATION, planCustomerPage, SchemaFacts } from './queries';
 import { loadTable, medianRound, otherBenchTable, QUERY_TITLES, QueryFigures, QueryKey, Round, verdicts, writeResults } from './report';
-import { analyze, chooseDatabase, createApiKey, prepareDatabase, sampleCustomerIds } from './setup';
+import { acquireBenchLock } from './lock';
+import { analyze, chooseDatabase, createApiKey, DatabaseChoice, prepareDatabase, sampleCustomerIds } from './setup';
 import { countStatements } from './statements';
 
 const REPO_ROOT = path.resolve(DIST_ROOT, '..');
@@ -257,6 +258,15 @@ async function main(): Promise<void> {
   if (load1 > os.cpus().length) log(`note: the machine is busy (load average ${load1.toFixed(1)} on ${os.cpus().length} CPUs); absolute figures will be low and noisy, ratios less so`);
 
   const choice = chooseDatabase(process.env);
+  const lock = await acquireBenchLock(choice.adminUrl, log);
+  try {
+    await runBench(settings, choice, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runBench(settings: Settings, choice: DatabaseChoice, started: Date): Promise<void> {
   log(`database: ${choice.scratch ? `scratch ${new URL(choice.url).pathname.slice(1)} on the local server` : 'DATABASE_URL'}`);
   const prepared = await prepareDatabase(choice, { customers: settings.customers, reuse: settings.reuse, replace: settings.replace, log });
   if (prepared.seeded) {
