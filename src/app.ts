@@ -78,6 +78,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     includeStacktraceInErrorResponses: false,
     introspection: true,
     allowBatchedHttpRequests: false,
+    // Shutdown is ours (server.ts drains in-flight requests first); Apollo's own signal handler would stop
+    // it mid-drain and re-raise the signal.
+    stopOnTerminationSignals: false,
     // Partners run registered operations through our own registry; Apollo's APQ would let anyone register.
     persistedQueries: false,
     plugins: [

@@ -77,6 +77,15 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
   }
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
+  let draining = false;
+  let inFlight = 0;
+  server.prependListener('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+    // While draining, every answer closes its connection, so keep-alive clients cannot hold the server
+    // open by sending new requests on old sockets; they reconnect elsewhere.
+    if (draining) res.setHeader('connection', 'close');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -89,13 +98,18 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
   const shutdown = (reason: string) =>
     (shuttingDown ??= (async () => {
       logger.info({ reason }, 'shutting down: draining in-flight requests');
+      draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      // close() also closes the connections idle right now; busy keep-alive ones close themselves with their
+      // next answer (connection: close).
       const timer = setTimeout(() => {
         logger.warn('shutdown timeout: closing remaining connections');
         server.closeAllConnections();
       }, config.shutdownTimeoutMs);
       await closed;
+      // The listener is closed; answers still being computed finish before Apollo and the database go.
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       clearTimeout(timer);
       await stop();
       await redis?.quit();

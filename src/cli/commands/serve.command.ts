@@ -13,8 +13,11 @@ export async function serveOne(): Promise<void> {
   const logger = createLogger(config.logLevel).child(cluster.isWorker ? { worker: cluster.worker?.id } : {});
   enableTracing(config.tracing);
   const running = await startServer(config, logger);
+  // `on`, not `once`: the listener must stay, or a library's signal-exit hook sees no other listener left
+  // and re-raises the signal mid-drain, killing the process with requests in flight. A repeated
+  // signal joins the shutdown already under way.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       running.shutdown(signal).then(
         () => process.exit(0),
         (error: unknown) => {
@@ -55,7 +58,8 @@ async function servePrimary(workers: number): Promise<void> {
     cluster.fork(env);
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(sig, () => {
+    process.on(sig, () => {
+      if (stopping) return;
       stopping = true;
       logger.info({ signal: sig }, 'stopping workers (each drains its in-flight requests)');
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
