@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, Unique, UpdateDateColumn } from 'typeorm';
+import { SourceRecordEntity } from '../../common/source-record.entity';
 import { MONEY } from '../../common/column-types';
 
 export const PRODUCT_TYPES = ['CURRENT', 'SAVINGS', 'TIME_DEPOSIT', 'LOAN', 'CREDIT_CARD', 'FUND'] as const;
@@ -9,19 +10,7 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 @Entity({ name: 'account' })
 @Unique('account_source_uq', ['sourceSystem', 'sourceKey'])
 @Index('account_customer_opened_idx', ['customerId', 'openedAt'])
-export class AccountEntity {
-  @PrimaryColumn({ name: 'customer_id', type: 'bigint' })
-  customerId: string;
-
-  @PrimaryColumn({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
-  id: string;
-
-  @Column({ name: 'source_system', type: 'text' })
-  sourceSystem: string;
-
-  @Column({ name: 'source_key', type: 'text' })
-  sourceKey: string;
-
+export class AccountEntity extends SourceRecordEntity {
   @Column({ name: 'product_type', type: 'text' })
   productType: ProductType;
 

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { SourceRecordEntity } from '../../common/source-record.entity';
 
 export const CARD_TYPES = ['DEBIT', 'CREDIT', 'CO_BRANDED'] as const;
 export type CardType = (typeof CARD_TYPES)[number];
@@ -10,21 +11,9 @@ export type CardTier = (typeof CARD_TIERS)[number];
 @Index('card_account_idx', ['customerId', 'accountId'])
 @Index('card_partner_idx', ['partnerId'])
 @Index('card_customer_issued_idx', ['customerId', 'issuedAt'])
-export class CardEntity {
-  @PrimaryColumn({ name: 'customer_id', type: 'bigint' })
-  customerId: string;
-
-  @PrimaryColumn({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
-  id: string;
-
+export class CardEntity extends SourceRecordEntity {
   @Column({ name: 'account_id', type: 'bigint' })
   accountId: string;
-
-  @Column({ name: 'source_system', type: 'text' })
-  sourceSystem: string;
-
-  @Column({ name: 'source_key', type: 'text' })
-  sourceKey: string;
 
   @Column({ name: 'card_type', type: 'text' })
   cardType: CardType;

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { SourceRecordEntity } from '../../common/source-record.entity';
 import { MONEY } from '../../common/column-types';
 
 export const LOAN_STATUSES = ['ACTIVE', 'IN_ARREARS', 'REPAID', 'DEFAULTED'] as const;
@@ -8,21 +9,9 @@ export type LoanStatus = (typeof LOAN_STATUSES)[number];
 @Unique('loan_source_uq', ['sourceSystem', 'sourceKey'])
 @Index('loan_account_idx', ['customerId', 'accountId'])
 @Index('loan_customer_granted_idx', ['customerId', 'grantedAt'])
-export class LoanEntity {
-  @PrimaryColumn({ name: 'customer_id', type: 'bigint' })
-  customerId: string;
-
-  @PrimaryColumn({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
-  id: string;
-
+export class LoanEntity extends SourceRecordEntity {
   @Column({ name: 'account_id', type: 'bigint' })
   accountId: string;
-
-  @Column({ name: 'source_system', type: 'text' })
-  sourceSystem: string;
-
-  @Column({ name: 'source_key', type: 'text' })
-  sourceKey: string;
 
   @Column(MONEY)
   principal: string;

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { SourceRecordEntity } from '../../common/source-record.entity';
 import { MONEY } from '../../common/column-types';
 
 export const CHANNELS = ['BRANCH', 'ATM', 'MOBILE', 'ONLINE', 'POS'] as const;
@@ -19,21 +20,9 @@ export type CounterpartyKind = (typeof COUNTERPARTY_KINDS)[number];
 @Unique('bank_transaction_source_uq', ['sourceSystem', 'sourceKey'])
 @Index('bank_transaction_customer_booked_idx', ['customerId', 'bookedAt', 'id'])
 @Index('bank_transaction_account_booked_idx', ['customerId', 'accountId', 'bookedAt', 'id'])
-export class TransactionEntity {
-  @PrimaryColumn({ name: 'customer_id', type: 'bigint' })
-  customerId: string;
-
-  @PrimaryColumn({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
-  id: string;
-
+export class TransactionEntity extends SourceRecordEntity {
   @Column({ name: 'account_id', type: 'bigint' })
   accountId: string;
-
-  @Column({ name: 'source_system', type: 'text' })
-  sourceSystem: string;
-
-  @Column({ name: 'source_key', type: 'text' })
-  sourceKey: string;
 
   @Column({ name: 'booked_at', type: 'timestamptz' })
   bookedAt: Date;

@@ -1,25 +1,14 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { SourceRecordEntity } from '../../common/source-record.entity';
 import { MONEY } from '../../common/column-types';
 
 @Entity({ name: 'partner_purchase' })
 @Unique('partner_purchase_source_uq', ['sourceSystem', 'sourceKey'])
 @Index('partner_purchase_customer_at_idx', ['customerId', 'purchasedAt', 'id'])
 @Index('partner_purchase_partner_idx', ['partnerId', 'purchasedAt'])
-export class PartnerPurchaseEntity {
-  @PrimaryColumn({ name: 'customer_id', type: 'bigint' })
-  customerId: string;
-
-  @PrimaryColumn({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
-  id: string;
-
+export class PartnerPurchaseEntity extends SourceRecordEntity {
   @Column({ name: 'partner_id', type: 'bigint' })
   partnerId: string;
-
-  @Column({ name: 'source_system', type: 'text' })
-  sourceSystem: string;
-
-  @Column({ name: 'source_key', type: 'text' })
-  sourceKey: string;
 
   @Column({ name: 'purchased_at', type: 'timestamptz' })
   purchasedAt: Date;
