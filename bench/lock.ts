@@ -10,7 +10,19 @@ export interface BenchLock {
   release(): Promise<void>;
 }
 
-export async function acquireBenchLock(adminUrl: string, log: (line: string) => void, maxWaitMs = 60 * 60_000): Promise<BenchLock> {
+// Re-entrant within a process: prepareDatabase takes the lock for every tool built on bench/setup.ts (the
+// soak too), and run.ts takes it first to hold it for the whole run.
+let held: Promise<BenchLock> | null = null;
+
+export function acquireBenchLock(adminUrl: string, log: (line: string) => void, maxWaitMs = 60 * 60_000): Promise<BenchLock> {
+  held ??= lock(adminUrl, log, maxWaitMs).catch((error: unknown) => {
+    held = null;
+    throw error;
+  });
+  return held;
+}
+
+async function lock(adminUrl: string, log: (line: string) => void, maxWaitMs: number): Promise<BenchLock> {
   const client = new Client({ connectionString: adminUrl, application_name: 'fattail-bench-lock' });
   await client.connect();
   const started = Date.now();
@@ -35,8 +47,12 @@ export async function acquireBenchLock(adminUrl: string, log: (line: string) => 
     }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
+  // Holding the lock must not keep a finished process alive (tools built on setup.ts may just return from
+  // main): once granted, the connection no longer counts for the event loop; exiting closes it and frees the lock.
+  (client as unknown as { connection: { stream: { unref(): void } } }).connection.stream.unref();
   return {
     release: async () => {
+      held = null;
       await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [LOCK_KEY]).catch(() => undefined);
       await client.end().catch(() => undefined);
     },

@@ -8,6 +8,7 @@ import { AccessRepository } from '../src/modules/access/access.repository';
 import { ApiKeyService } from '../src/modules/access/api-key.service';
 import { Role } from '../src/modules/access/principal';
 import { seedDemoBank, SeedSummary } from '../seeds/demo-bank.seed';
+import { acquireBenchLock } from './lock';
 
 export const LOCAL_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const SCRATCH_DATABASE = 'fattail_bench';
@@ -70,6 +71,8 @@ export async function prepareDatabase(
   options: { customers: number; reuse: boolean; replace: boolean; log: (line: string) => void },
 ): Promise<PreparedDatabase> {
   const { customers, log } = options;
+  // Held until the process ends (or run.ts releases it): nobody else drops or reseeds this database meanwhile.
+  await acquireBenchLock(choice.adminUrl, log);
   const existing = await customerCount(choice.url);
   const reuse = options.reuse && existing === customers;
   if (options.reuse && !reuse) log(`--reuse: the database has ${existing ?? 'no'} customers, not ${customers}; seeding afresh`);
