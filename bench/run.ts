@@ -2,6 +2,7 @@
 // Seeds the demo bank into PostgreSQL, starts Fattail (production mode) and the floor as child processes,
 // checks they answer alike, then loads both with interleaved rounds and prints the ratios. See docs/benchmarks.md.
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -80,6 +81,17 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): Settings {
 }
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
+
+/** The tree moves while people work: results say which commit they measured and whether src/ had local changes. */
+function gitState(): { commit: string | null; uncommittedSrcFiles: number | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations', 'seeds'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    return { commit, uncommittedSrcFiles: dirty.split('\n').filter(Boolean).length };
+  } catch {
+    return { commit: null, uncommittedSrcFiles: null };
+  }
+}
 
 async function graphql(url: string, apiKey: string, query: string): Promise<any> {
   const { status, json } = await postJson(`${url}/graphql`, JSON.stringify({ query }), { authorization: `Bearer ${apiKey}` });
@@ -267,6 +279,8 @@ async function main(): Promise<void> {
 }
 
 async function runBench(settings: Settings, choice: DatabaseChoice, started: Date): Promise<void> {
+  // Read now, next to the build that `npm run bench` just made: later commits do not change what runs.
+  const git = gitState();
   log(`database: ${choice.scratch ? `scratch ${new URL(choice.url).pathname.slice(1)} on the local server` : 'DATABASE_URL'}`);
   const prepared = await prepareDatabase(choice, { customers: settings.customers, reuse: settings.reuse, replace: settings.replace, log });
   if (prepared.seeded) {
@@ -333,7 +347,8 @@ async function runBench(settings: Settings, choice: DatabaseChoice, started: Dat
       (prepared.seedSeconds !== null ? ` seeded in ${prepared.seedSeconds.toFixed(1)} s` : ' (reused)') +
       (segmentRefreshSeconds !== null ? `, segment refresh ${segmentRefreshSeconds.toFixed(1)} s` : '') +
       (lifetimeValueFitSeconds !== null ? `, lifetime-value fit ${lifetimeValueFitSeconds.toFixed(1)} s` : '') +
-      `; ${settings.connections} connections, median of ${settings.rounds} interleaved rounds x ${settings.durationSeconds} s; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}.`;
+      `; ${settings.connections} connections, median of ${settings.rounds} interleaved rounds x ${settings.durationSeconds} s; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}` +
+      `; commit ${git.commit ?? 'unknown'}${git.uncommittedSrcFiles ? ` + ${git.uncommittedSrcFiles} uncommitted src/ files` : ''}.`;
     process.stdout.write(`\n${setupLine}\n\n${table}\n`);
     if (others.lines.length) process.stdout.write(`\n${otherBenchTable(others.lines)}\n`);
 
@@ -341,6 +356,7 @@ async function runBench(settings: Settings, choice: DatabaseChoice, started: Dat
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       settings,
+      git,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryMb: Math.round(os.totalmem() / 2 ** 20), node: process.version },
       database: { scratch: choice.scratch, seeded: prepared.seeded, seedSeconds: prepared.seedSeconds, vacuumSeconds: prepared.vacuumSeconds, reused: prepared.reused },
       customerPage: pagePlan,
