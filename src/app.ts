@@ -7,6 +7,7 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type Redis from 'ioredis';
 import { ErrorCode } from './common/errors';
+import { DEV_KEY_PEPPER } from './config/config';
 import { Logger } from './common/logger';
 import { Database } from './database/database';
 import { createContext, createRepositories, GraphQLContext } from './graphql/context';
@@ -54,14 +55,12 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const DEV_PEPPER = 'fattail-local-development-pepper-not-for-production';
-
 /** Express + Apollo + GraphiQL + health checks. Shared by the server (server.ts), tests and the benchmark. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { database, logger } = options;
   const authMode = options.authMode ?? 'required';
   const repos = createRepositories(database.dataSource);
-  const apiKeys = new ApiKeyService(database.dataSource, repos.access, options.keyPepper ?? DEV_PEPPER, undefined, (error) =>
+  const apiKeys = new ApiKeyService(database.dataSource, repos.access, options.keyPepper ?? DEV_KEY_PEPPER, undefined, (error) =>
     logger.warn({ err: error }, 'could not record when an API key was last used'),
   );
   const access = new AccessService(apiKeys, new ConsentService(database.dataSource, repos.access), repos.access);

@@ -40,7 +40,7 @@ export interface AppConfig {
   tracing: 'off' | 'console';
 }
 
-const DEV_KEY_PEPPER = 'fattail-local-development-pepper-not-for-production';
+export const DEV_KEY_PEPPER = 'fattail-local-development-pepper-not-for-production';
 
 /**
  * The server and key management need the real pepper outside the local demo; commands that never touch
