@@ -61,10 +61,14 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
       const { child, output } = startCli(['serve', '--workers', '2'], { DATABASE_URL: db.url!, PORT: String(port), FATTAIL_KEY_PEPPER: PEPPER });
       try {
         await waitUntilUp(url, child, output);
+        // The first worker may answer before the second has finished starting: ask until both have
+        // answered (round-robin hands connections to every listening worker), for at most a minute.
         const workers = new Set<number>();
-        for (let i = 0; i < 40 && workers.size < 2; i++) {
+        const deadline = Date.now() + 60_000;
+        while (workers.size < 2 && Date.now() < deadline) {
           const res = await fetch(`${url}/healthz`, { headers: { connection: 'close' } });
           workers.add(((await res.json()) as { worker: number }).worker);
+          if (workers.size < 2) await new Promise((r) => setTimeout(r, 100));
         }
         expect(workers.size).toBe(2);
 
