@@ -36,7 +36,9 @@ function readCsv(file: string): Record<string, string>[] {
 }
 
 describeIfData(
-  `CDNOW validation against Fader, Hardie & Lee (2005) (skipped: CDNOW dataset not found at ${dir}; set FATTAIL_DATASETS)`,
+  fs.existsSync(path.join(dir, 'CDNOW_sample.txt'))
+    ? 'CDNOW validation against Fader, Hardie & Lee (2005)'
+    : `CDNOW validation against Fader, Hardie & Lee (2005) (skipped: CDNOW dataset not found at ${dir}; set FATTAIL_DATASETS)`,
   () => {
     const HOLDOUT_WEEKS = 39; // 1997-10-01 .. 1998-06-30
     let rows: RfmSummary[];
