@@ -7,7 +7,7 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type Redis from 'ioredis';
 import { ErrorCode } from './common/errors';
-import { DEV_KEY_PEPPER } from './config/config';
+import { DEFAULT_LIMITS, DEV_KEY_PEPPER } from './config/config';
 import { Logger } from './common/logger';
 import { Database } from './database/database';
 import { createContext, createRepositories, GraphQLContext } from './graphql/context';
@@ -66,7 +66,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const access = new AccessService(apiKeys, new ConsentService(database.dataSource, repos.access), repos.access);
   const auditWriter = new AuditWriter(repos.access, logger);
   const appServices = { access, ingestion: new IngestionService(database) };
-  const rateLimiter = createRateLimiter({ perMinute: 600, partnerPerMinute: 120, ...options.rateLimits }, options.redis ?? null);
+  const rateLimiter = createRateLimiter(
+    { perMinute: DEFAULT_LIMITS.rateLimitPerMinute, partnerPerMinute: DEFAULT_LIMITS.partnerRateLimitPerMinute, ...options.rateLimits },
+    options.redis ?? null,
+  );
   const schema = await getSchema();
   const replicated = (database.dataSource.driver as { isReplicated?: boolean }).isReplicated === true;
   const metrics = new Metrics(() => poolStats(database), () => database.queryCounter.total);
@@ -88,7 +91,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Cache hints are unused here, and the plugin wraps every field resolver to collect them: a large
       // share of CPU per request on big pages.
       ApolloServerPluginCacheControlDisabled(),
-      limitsPlugin(schema, { maxDepth: 12, maxCost: 100_000, ...options.queryLimits }),
+      limitsPlugin(schema, { maxDepth: DEFAULT_LIMITS.maxQueryDepth, maxCost: DEFAULT_LIMITS.maxQueryCost, ...options.queryLimits }),
       auditPlugin(auditWriter),
       observabilityPlugin(metrics),
       readRoutingPlugin(),
@@ -153,7 +156,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         });
       }
     }),
-    express.json({ limit: options.bodyLimit ?? '256kb' }),
+    express.json({ limit: options.bodyLimit ?? DEFAULT_LIMITS.bodyLimit }),
     persistedOperations(repos.access),
     // Replica reads unless the caller needs the primary: partners (consent revocation must bite on the
     // next request) and clients that just wrote and ask for it.

@@ -40,6 +40,15 @@ export interface AppConfig {
   tracing: 'off' | 'console';
 }
 
+/** Defaults of the request limits, shared by the environment and by createApp (tests, tools). */
+export const DEFAULT_LIMITS = {
+  rateLimitPerMinute: 600,
+  partnerRateLimitPerMinute: 120,
+  maxQueryDepth: 12,
+  maxQueryCost: 100_000,
+  bodyLimit: '256kb',
+} as const;
+
 export const DEV_KEY_PEPPER = 'fattail-local-development-pepper-not-for-production';
 
 /**
@@ -74,11 +83,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       FATTAIL_AUTH: str({ choices: ['auto', 'required', 'open'], default: 'auto', desc: 'auto: open only for the local embedded demo' }),
       FATTAIL_KEY_PEPPER: str({ default: '', desc: 'secret keying API-key hashes; required with DATABASE_URL or in production' }),
       REDIS_URL: url({ default: undefined, desc: 'Redis for limits shared across processes' }),
-      FATTAIL_RATE_LIMIT_PER_MINUTE: num({ default: 600 }),
-      FATTAIL_PARTNER_RATE_LIMIT_PER_MINUTE: num({ default: 120 }),
-      FATTAIL_MAX_QUERY_DEPTH: num({ default: 12 }),
-      FATTAIL_MAX_QUERY_COST: num({ default: 100_000 }),
-      FATTAIL_BODY_LIMIT: str({ default: '256kb' }),
+      FATTAIL_RATE_LIMIT_PER_MINUTE: num({ default: DEFAULT_LIMITS.rateLimitPerMinute }),
+      FATTAIL_PARTNER_RATE_LIMIT_PER_MINUTE: num({ default: DEFAULT_LIMITS.partnerRateLimitPerMinute }),
+      FATTAIL_MAX_QUERY_DEPTH: num({ default: DEFAULT_LIMITS.maxQueryDepth }),
+      FATTAIL_MAX_QUERY_COST: num({ default: DEFAULT_LIMITS.maxQueryCost }),
+      FATTAIL_BODY_LIMIT: str({ default: DEFAULT_LIMITS.bodyLimit }),
       FATTAIL_TRACING: str({ choices: ['off', 'console'], default: 'off', desc: 'console: print OpenTelemetry spans; or register your own SDK' }),
     },
     {
