@@ -30,6 +30,7 @@ import { requestSpan } from './observability/tracing';
 import { observabilityPlugin } from './graphql/plugins/observability.plugin';
 import { readRoutingPlugin } from './graphql/plugins/read-routing.plugin';
 import { httpStatusPlugin } from './graphql/plugins/http-status.plugin';
+import { CompiledReadStats, compiledReadsPlugin } from './graphql/plugins/compiled-reads.plugin';
 import { runWithReadRouting } from './database/read-routing';
 
 export interface AppOptions {
@@ -44,6 +45,8 @@ export interface AppOptions {
   queryLimits?: Partial<QueryLimits>;
   /** Request body limit for /graphql. */
   bodyLimit?: string;
+  /** Answer fully covered queries with one compiled statement (graphql/compiled/); default on. */
+  compiledReads?: boolean;
 }
 
 export interface App {
@@ -51,6 +54,7 @@ export interface App {
   apollo: ApolloServer<GraphQLContext>;
   access: AccessService;
   metrics: Metrics;
+  compiledReads: CompiledReadStats;
   /** Stops Apollo and flushes the audit trail (after the HTTP server has stopped taking requests). */
   stop(): Promise<void>;
 }
@@ -73,6 +77,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const schema = await getSchema();
   const replicated = (database.dataSource.driver as { isReplicated?: boolean }).isReplicated === true;
   const metrics = new Metrics(() => poolStats(database), () => database.queryCounter.total);
+  const compiledReads: CompiledReadStats = { compiled: 0, declined: 0, failed: 0 };
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -96,6 +101,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       observabilityPlugin(metrics),
       readRoutingPlugin(),
       httpStatusPlugin(),
+      ...(options.compiledReads === false ? [] : [compiledReadsPlugin(schema, database, logger, compiledReads)]),
     ],
     // No cookies or ambient credentials are ever accepted, so a request carrying one of these headers
     // cannot be a cross-site forgery; plain GETs from scripts need one of them.
@@ -190,6 +196,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     apollo,
     access,
     metrics,
+    compiledReads,
     async stop() {
       await apollo.stop();
       await auditWriter.flush();

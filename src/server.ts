@@ -68,6 +68,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
     redis,
     rateLimits: { perMinute: config.rateLimitPerMinute, partnerPerMinute: config.partnerRateLimitPerMinute },
     queryLimits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
+    compiledReads: config.compiledReads,
     bodyLimit: config.bodyLimit,
   });
   if (config.authMode === 'open') {

@@ -38,6 +38,7 @@ export interface AppConfig {
   maxQueryCost: number;
   bodyLimit: string;
   tracing: 'off' | 'console';
+  compiledReads: boolean;
 }
 
 /** Defaults of the request limits, shared by the environment and by createApp (tests, tools). */
@@ -88,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       FATTAIL_MAX_QUERY_DEPTH: num({ default: DEFAULT_LIMITS.maxQueryDepth }),
       FATTAIL_MAX_QUERY_COST: num({ default: DEFAULT_LIMITS.maxQueryCost }),
       FATTAIL_BODY_LIMIT: str({ default: DEFAULT_LIMITS.bodyLimit }),
+      FATTAIL_COMPILED_READS: bool({ default: true, desc: 'answer fully covered queries with one compiled SQL statement' }),
       FATTAIL_TRACING: str({ choices: ['off', 'console'], default: 'off', desc: 'console: print OpenTelemetry spans; or register your own SDK' }),
     },
     {
@@ -135,5 +137,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxQueryCost: e.FATTAIL_MAX_QUERY_COST,
     bodyLimit: e.FATTAIL_BODY_LIMIT,
     tracing: e.FATTAIL_TRACING as 'off' | 'console',
+    compiledReads: e.FATTAIL_COMPILED_READS,
   };
 }

@@ -19,24 +19,28 @@ export function instrumentSql(): void {
   sqlInstrumented = true;
   const original = PostgresQueryRunner.prototype.query;
   PostgresQueryRunner.prototype.query = function tracedQuery(this: PostgresQueryRunner, ...args: Parameters<typeof original>) {
-    if (!trace.getActiveSpan()) return original.apply(this, args);
-    const statement = String(args[0]);
-    return tracer.startActiveSpan(
-      'db.query',
-      { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.statement': statement.slice(0, 2000) } },
-      async (span) => {
-        try {
-          return await original.apply(this, args);
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
-    ) as ReturnType<typeof original>;
+    return tracedSql(String(args[0]), () => original.apply(this, args));
   } as typeof original;
+}
+
+/** Runs one SQL statement inside a `db.query` span when a request span is active (no cost otherwise). */
+export function tracedSql<T>(statement: string, run: () => Promise<T>): Promise<T> {
+  if (!trace.getActiveSpan()) return run();
+  return tracer.startActiveSpan(
+    'db.query',
+    { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.statement': statement.slice(0, 2000) } },
+    async (span) => {
+      try {
+        return await run();
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 export type TracingMode = 'off' | 'console' | 'memory';

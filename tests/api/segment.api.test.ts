@@ -13,7 +13,9 @@ describe('segments: definitions, members, explanations', () => {
   const globalId = (name: string) => Buffer.from(`Customer:${ids[name]}`).toString('base64url');
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The resolver path: its batching serves every query the compiled reads decline (compiled-reads.api.test.ts
+    // covers the one-statement path).
+    t = await createTestApp({ compiledReads: false });
     const ds = t.db.dataSource;
     // Rich: 50 000.00 and busy. Quiet: an open account, last payment 100 days ago. Saver: 2 000.00, busy, mobile.
     ids.Rich = await createCustomer(ds, { fullName: 'Rich', city: 'Beijing' });

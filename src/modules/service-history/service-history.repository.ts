@@ -198,6 +198,17 @@ const TIMELINE_SOURCES: readonly TimelineSource[] = [
   },
 ];
 
+/**
+ * Every event of one customer (the SQL expression `customerId`) as (customer_id, occurred_at, kind, source_id,
+ * channel, detail): the timeline for the compiled read path, which pages it itself.
+ */
+export function timelineEventsSql(customerId: string): string {
+  return TIMELINE_SOURCES.map(
+    (source) => `SELECT ${customerId} AS customer_id, b.occurred_at, b.kind, b.source_id, b.channel, b.detail
+                   FROM (${source.from.replace(/k\.customer_id/g, customerId)}) b`,
+  ).join('\n UNION ALL ');
+}
+
 function timelineOrder(alias: string, descending: boolean): string {
   const dir = descending ? 'DESC' : 'ASC';
   return `${alias}.occurred_at ${dir}, ${alias}.kind COLLATE "C" ${dir}, ${alias}.source_id ${dir}`;

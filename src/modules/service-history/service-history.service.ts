@@ -112,7 +112,7 @@ export interface CreateFollowUpInput {
   branchId?: string | null;
 }
 
-const TYPENAMES: Record<TimelineEventKind, string> = {
+export const TIMELINE_TYPENAMES: Record<TimelineEventKind, string> = {
   SERVICE_REQUEST: 'InteractionEvent',
   COMPLAINT: 'InteractionEvent',
   ADVICE: 'InteractionEvent',
@@ -185,7 +185,7 @@ function eventFields(row: TimelineRow): Record<string, unknown> {
 }
 
 export function toTimelineView(row: TimelineRow): TimelineEventView {
-  const __typename = TYPENAMES[row.kind];
+  const __typename = TIMELINE_TYPENAMES[row.kind];
   return {
     ...eventFields(row),
     __typename,

@@ -79,3 +79,25 @@ export function timelineSummary(kind: TimelineEventKind, channel: string | null,
     }
   }
 }
+
+/**
+ * timelineSummary in SQL, for the compiled read path (graphql/compiled/read-model.ts), over a row's kind,
+ * channel and jsonb detail. The compiled-reads equivalence test holds the two to the same text.
+ */
+export function timelineSummarySql(kind: string, channel: string, detail: string): string {
+  const lowerSql = (e: string) => `lower(replace(${e}, '_', ' '))`;
+  const product = lowerSql(`${detail}->>'productType'`);
+  const article = `CASE WHEN ${product} ~* '^[aeiou]' THEN 'an' ELSE 'a' END`;
+  const sentenceOfKind = `upper(left(${lowerSql(kind)}, 1)) || substr(${lowerSql(kind)}, 2)`;
+  return `CASE ${kind}
+    WHEN 'ACCOUNT_OPENED' THEN 'Opened ' || ${article} || ' ' || ${product} || ' account'
+    WHEN 'ACCOUNT_CLOSED' THEN 'Closed ' || ${article} || ' ' || ${product} || ' account'
+    WHEN 'LOAN_GRANTED' THEN 'Loan of ' || (${detail}->>'principal') || ' granted over ' || (${detail}->>'termMonths') || ' months'
+    WHEN 'MOBILE_ENROLLED' THEN 'Enrolled in mobile banking'
+    WHEN 'MOBILE_ACTIVATED' THEN 'Activated mobile banking'
+    WHEN 'FIRST_PARTNER_PURCHASE' THEN 'First purchase with ' || (${detail}->>'partnerName') || ' (' || (${detail}->>'amount') || ' ' || (${detail}->>'currency') || ')'
+    WHEN 'SEGMENT_ENTERED' THEN 'Entered the segment "' || (${detail}->>'segmentName') || '"'
+    WHEN 'SEGMENT_EXITED' THEN 'Left the segment "' || (${detail}->>'segmentName') || '"'
+    ELSE ${sentenceOfKind} || ' via ' || ${lowerSql(`coalesce(${channel}, 'unknown channel')`)}
+         || coalesce(' (' || ${lowerSql(`nullif(${detail}->>'outcome', '')`)} || ')', '') END`;
+}
