@@ -81,6 +81,12 @@ describe('compiled reads', () => {
       expect(JSON.stringify(compiled.body)).toBe(JSON.stringify(viaResolvers)); // key order too
       after = compiled.body.data!.customers.pageInfo.endCursor;
     }
+    // Past the last customer: an empty page still has its totalCount and pageInfo.
+    const lastCursor = Buffer.from(JSON.stringify([null, '9999999999'])).toString('base64url');
+    const empty = await both(`query Tail($after: String) { customers(first: 5, after: $after) { totalCount pageInfo { hasNextPage endCursor } } }`, { after: lastCursor }, key);
+    expect(empty.compiledCount).toBe(1);
+    expect(empty.compiled.body).toEqual(empty.viaResolvers);
+    expect(empty.compiled.body.data!.customers).toEqual({ totalCount: 80, pageInfo: { hasNextPage: false, endCursor: null } });
     const { statements } = await t.db.queryCounter.record(() => t.gql(query, { after: null }, key));
     // authentication (the key lookup) + the one compiled statement
     expect(statements.filter((s) => !/api_key/.test(s))).toHaveLength(1);

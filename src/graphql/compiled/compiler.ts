@@ -296,7 +296,8 @@ export function connectionSql(ctx: CompileContext, parent: string, field: FieldR
   }
   if (parts.length === 0) decline('empty connection selection');
   return {
-    json: `(SELECT json_build_object(${parts.join(', ')}) FROM ${rows})`,
+    // HAVING makes it one group, so an empty page still gives one row (totalCount alone has no aggregate).
+    json: `(SELECT json_build_object(${parts.join(', ')}) FROM ${rows} HAVING true)`,
     ids: `(SELECT array_agg(${x}.id ORDER BY ${x}."__n") ${kept} FROM ${rows})`,
     from: rows,
   };
