@@ -215,7 +215,6 @@ export interface ConnectionSql {
   json: string;
   /** SQL for the ids of the page's rows (bigint[]), over the same FROM item; the audit trail uses it. */
   ids: string;
-  from: string;
 }
 
 export function connectionSql(ctx: CompileContext, parent: string, field: FieldRequest, spec: ConnectionSpec): ConnectionSql {
@@ -299,7 +298,6 @@ export function connectionSql(ctx: CompileContext, parent: string, field: FieldR
     // HAVING makes it one group, so an empty page still gives one row (totalCount alone has no aggregate).
     json: `(SELECT json_build_object(${parts.join(', ')}) FROM ${rows} HAVING true)`,
     ids: `(SELECT array_agg(${x}.id ORDER BY ${x}."__n") ${kept} FROM ${rows})`,
-    from: rows,
   };
 }
 
