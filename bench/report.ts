@@ -78,7 +78,7 @@ function table(header: string[], rows: string[][], leftColumns = 1): string {
 }
 
 /** Markdown, so the same text goes to the terminal and into docs/benchmarks.md. */
-export function loadTable(figures: QueryFigures[], fattailPeakRssMb: number | null, floorPeakRssMb: number | null): string {
+export function loadTable(figures: QueryFigures[], fattailPeakRssMb: number | null, floorPeakRssMb: number | null, analystJobsPeakRssMb: number | null = null): string {
   const rows = figures.map((f) => {
     const errors = f.fattail.non2xx + f.fattail.errors + f.fattail.graphqlErrors + f.floor.non2xx + f.floor.errors + f.floor.graphqlErrors;
     const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
@@ -101,7 +101,10 @@ export function loadTable(figures: QueryFigures[], fattailPeakRssMb: number | nu
     `Peak RSS: Fattail ${fattailPeakRssMb === null ? 'n/a' : `${fmt(fattailPeakRssMb)} MB`}`,
     fattailPeakRssMb === null ? '' : `${fattailPeakRssMb < TARGETS.rssMb ? 'PASS' : 'FAIL'} (< ${TARGETS.rssMb} MB)`,
     `| floor ${floorPeakRssMb === null ? 'n/a' : `${fmt(floorPeakRssMb)} MB`}`,
-  ].join(' ');
+    analystJobsPeakRssMb === null ? '' : `| analyst jobs (segment refresh, lifetime-value fit) on a server of their own ${fmt(analystJobsPeakRssMb)} MB`,
+  ]
+    .filter(Boolean)
+    .join(' ');
   const costs = figures
     .map((f) => {
       const total = (r: LoadResult) => (r.cpuPerRequest?.nodeMs ?? NaN) + (r.cpuPerRequest?.dbMs ?? NaN);

@@ -31,6 +31,7 @@ import { observabilityPlugin } from './graphql/plugins/observability.plugin';
 import { readRoutingPlugin } from './graphql/plugins/read-routing.plugin';
 import { httpStatusPlugin } from './graphql/plugins/http-status.plugin';
 import { CompiledReadStats, compiledReadsPlugin } from './graphql/plugins/compiled-reads.plugin';
+import { stringifyResult } from './graphql/compiled/raw-json';
 import { runWithReadRouting } from './database/read-routing';
 
 export interface AppOptions {
@@ -76,8 +77,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   const schema = await getSchema();
   const replicated = (database.dataSource.driver as { isReplicated?: boolean }).isReplicated === true;
-  const metrics = new Metrics(() => poolStats(database), () => database.queryCounter.total);
   const compiledReads: CompiledReadStats = { compiled: 0, declined: 0, failed: 0 };
+  const metrics = new Metrics(() => poolStats(database), () => database.queryCounter.total, () => compiledReads);
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -90,6 +91,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     stopOnTerminationSignals: false,
     // Partners run registered operations through our own registry; Apollo's APQ would let anyone register.
     persistedQueries: false,
+    // Apollo's default (JSON.stringify plus a newline), except that compiled reads' JSON text goes out as it is.
+    stringifyResult,
     plugins: [
       // Apollo's own landing page loads from a CDN; GraphiQL is served locally instead (graphiql.ts).
       ApolloServerPluginLandingPageDisabled(),

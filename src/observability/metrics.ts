@@ -1,6 +1,16 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { setBatchObserver } from '../common/instrumentation';
 
+/** What the compiled read path (graphql/plugins/compiled-reads.plugin.ts) did with the queries it saw. */
+export interface CompiledReadCounts {
+  compiled: number;
+  declined: number;
+  /** Statements that failed and were answered by the resolver path instead. */
+  failed: number;
+}
+
+const COMPILED_READ_OUTCOMES = ['compiled', 'declined', 'failed'] as const;
+
 /** Prometheus metrics of one app instance (its own registry, so tests can build many apps). */
 export class Metrics {
   readonly registry = new Registry();
@@ -10,7 +20,7 @@ export class Metrics {
   readonly batchSize: Histogram<'loader'>;
   private readonly operations = new Set<string>();
 
-  constructor(pool: () => { total: number; idle: number; waiting: number } | null, sqlStatements: () => number) {
+  constructor(pool: () => { total: number; idle: number; waiting: number } | null, sqlStatements: () => number, compiledReads: () => CompiledReadCounts) {
     collectDefaultMetrics({ register: this.registry, prefix: 'fattail_' });
     this.requests = new Counter({
       name: 'fattail_graphql_requests_total',
@@ -52,6 +62,18 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(sqlStatements());
+      },
+    });
+    // The plugin keeps plain counts (tests read them); a scrape copies them, so the hot path pays nothing.
+    new Counter({
+      name: 'fattail_compiled_reads_total',
+      help: 'Queries the compiled read path answered with one statement (compiled), left to the resolvers (declined), or handed to them after its statement failed (failed).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+      collect() {
+        const counts = compiledReads();
+        this.reset();
+        for (const outcome of COMPILED_READ_OUTCOMES) this.inc({ outcome }, counts[outcome]);
       },
     });
     setBatchObserver((loader, size) => this.batchSize.observe({ loader }, size));

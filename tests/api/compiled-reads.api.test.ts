@@ -5,7 +5,7 @@ import { App, createApp } from '../../src/app';
 import { READ_MODEL } from '../../src/graphql/compiled/read-model';
 import { getSchema } from '../../src/graphql/schema';
 import { seedDemoBank } from '../../seeds/demo-bank.seed';
-import { createTestApp, TestApp } from '../helpers/test-app';
+import { createTestApp, GqlBody, TestApp } from '../helpers/test-app';
 
 // The compiled read path (src/graphql/compiled/) must answer exactly what the resolvers answer. These tests
 // run the same requests through an app with it and an app without it, on one database, and compare.
@@ -57,15 +57,21 @@ describe('compiled reads', () => {
     await t.close();
   });
 
+  const send = (app: App, query: string, variables: Record<string, unknown>, key: string) =>
+    request(app.app).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${key}`).send({ query, variables });
+
   async function both(query: string, variables: Record<string, unknown>, key: string) {
     const before = { ...t.app.compiledReads };
-    const compiled = await t.post({ query, variables }, key);
-    const viaResolvers = await request(plain.app)
-      .post('/graphql')
-      .set('content-type', 'application/json')
-      .set('authorization', `Bearer ${key}`)
-      .send({ query, variables });
-    return { compiled, viaResolvers: viaResolvers.body, compiledCount: t.app.compiledReads.compiled - before.compiled };
+    const compiled = await send(t.app, query, variables, key);
+    const viaResolvers = await send(plain, query, variables, key);
+    return {
+      compiled: { status: compiled.status, body: compiled.body as GqlBody },
+      viaResolvers: viaResolvers.body,
+      // The compiled path writes PostgreSQL's JSON text out without parsing it: the bytes must match too.
+      compiledText: compiled.text,
+      resolverText: viaResolvers.text,
+      compiledCount: t.app.compiledReads.compiled - before.compiled,
+    };
   }
 
   it('answers a list page with every compiled field exactly as the resolvers do, in one statement', async () => {
@@ -74,11 +80,11 @@ describe('compiled reads', () => {
       edges { cursor node { ${await everyFieldSelection('Customer')} } } } }`;
     let after: string | null = null;
     for (let page = 0; page < 3; page++) {
-      const { compiled, viaResolvers, compiledCount } = await both(query, { after }, key);
+      const { compiled, viaResolvers, compiledText, resolverText, compiledCount } = await both(query, { after }, key);
       expect(compiledCount).toBe(1);
       expect(compiled.body.errors).toBeUndefined();
       expect(compiled.body).toEqual(viaResolvers);
-      expect(JSON.stringify(compiled.body)).toBe(JSON.stringify(viaResolvers)); // key order too
+      expect(compiledText).toBe(resolverText); // byte for byte: key order, number formatting, no whitespace
       after = compiled.body.data!.customers.pageInfo.endCursor;
     }
     // Past the last customer: an empty page still has its totalCount and pageInfo.
@@ -86,10 +92,21 @@ describe('compiled reads', () => {
     const empty = await both(`query Tail($after: String) { customers(first: 5, after: $after) { totalCount pageInfo { hasNextPage endCursor } } }`, { after: lastCursor }, key);
     expect(empty.compiledCount).toBe(1);
     expect(empty.compiled.body).toEqual(empty.viaResolvers);
+    expect(empty.compiledText).toBe(empty.resolverText);
     expect(empty.compiled.body.data!.customers).toEqual({ totalCount: 80, pageInfo: { hasNextPage: false, endCursor: null } });
     const { statements } = await t.db.queryCounter.record(() => t.gql(query, { after: null }, key));
     // authentication (the key lookup) + the one compiled statement
     expect(statements.filter((s) => !/api_key/.test(s))).toHaveLength(1);
+  }, 120_000);
+
+  it('answers a large page byte for byte (PostgreSQL\'s JSON text goes out without being parsed)', async () => {
+    const key = await t.createKey('FRONTEND');
+    const query = `{ customers(first: 80) { edges { cursor node { id fullName city email phone interests createdAt
+      accounts(first: 5) { edges { node { id balance transactions(first: 5) { edges { node { id amount description bookedAt } } } } } } } } } }`;
+    const { compiledText, resolverText, compiledCount } = await both(query, {}, key);
+    expect(compiledCount).toBe(1);
+    expect(compiledText.length).toBeGreaterThan(100_000);
+    expect(compiledText).toBe(resolverText);
   }, 120_000);
 
   it('answers customer pages, with PII unmasked only for a key with the pii scope, and the same audit record', async () => {
@@ -101,13 +118,15 @@ describe('compiled reads', () => {
     const query = `query Page($id: ID!) { customer(id: $id) { ...Profile firstAccounts: accounts(first: 2) { edges { node { id balance } } } } }
       fragment Profile on Customer { ${await everyFieldSelection('Customer')} }`;
     for (const [i, id] of ids.entries()) {
-      const { compiled, viaResolvers, compiledCount } = await both(query, { id }, i % 2 ? masked : admin);
+      const { compiled, viaResolvers, compiledText, resolverText, compiledCount } = await both(query, { id }, i % 2 ? masked : admin);
       expect(compiledCount).toBe(1);
       expect(compiled.body).toEqual(viaResolvers);
+      expect(compiledText).toBe(resolverText);
     }
     const unknown = await both(query, { id: Buffer.from('Customer:999999999').toString('base64url') }, admin);
     expect(unknown.compiled.body).toEqual({ data: { customer: null } });
     expect(unknown.viaResolvers).toEqual({ data: { customer: null } });
+    expect(unknown.compiledText).toBe(unknown.resolverText);
 
     // An admin reading PII is audited the same way on both paths (the record is written before the response).
     const audited = `SELECT customer_ids, fields, pii_accessed FROM audit_log ORDER BY id DESC LIMIT 2`;
@@ -130,9 +149,10 @@ describe('compiled reads', () => {
       `{ customers(first: 2) { edges { node { lifetimeValue { predictedValue(horizonMonths: 6) { amount } } } } } }`,
     ];
     for (const query of cases) {
-      const { compiled, viaResolvers, compiledCount } = await both(query, {}, key);
+      const { compiled, viaResolvers, compiledText, resolverText, compiledCount } = await both(query, {}, key);
       expect(compiledCount).toBe(0);
       expect(compiled.body).toEqual(viaResolvers);
+      expect(compiledText).toBe(resolverText);
     }
   }, 120_000);
 

@@ -376,7 +376,8 @@ export function compileOperation(
     const ids = idArrays.length ? idArrays.map((a) => `coalesce(${a}, '{}')`).join(' || ') : `'{}'::bigint[]`;
     return {
       compiled: {
-        text: `SELECT json_build_object(${pairs.join(', ')}) AS data, (${ids})::text[] AS customer_ids`,
+        // json::text costs PostgreSQL nothing and keeps node-postgres from parsing the response into objects.
+        text: `SELECT json_build_object(${pairs.join(', ')})::text AS data, (${ids})::text[] AS customer_ids`,
         values: ctx.params.values,
         coordinates: [...ctx.coordinates],
         piiSelected: ctx.piiSelected,

@@ -12,6 +12,7 @@ import {
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../../common/pagination';
 import { GraphQLContext } from '../context';
+import { DocumentCache, variantKey } from '../document-cache';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -68,6 +69,8 @@ const reject = (message: string, code: string, extra: Record<string, unknown> = 
 
 /** Depth and cost limits for everyone; no introspection for partner keys. */
 export function limitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<GraphQLContext> {
+  // The cost walks the whole document with its variables on every request; the same request costs the same.
+  const costs = new DocumentCache<number | null>();
   return {
     async requestDidStart() {
       return {
@@ -80,19 +83,21 @@ export function limitsPlugin(schema: GraphQLSchema, limits: QueryLimits): Apollo
           if (depth > limits.maxDepth) {
             throw reject(`The query is ${depth} levels deep; the limit is ${limits.maxDepth}.`, 'QUERY_TOO_DEEP', { depth, maxDepth: limits.maxDepth });
           }
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch {
-            // Variables that do not coerce: execution reports them as BAD_USER_INPUT with the details.
-            return;
-          }
+          const cost = costs.get(document, variantKey(request.operationName, request.variables), () => {
+            try {
+              return getComplexity({
+                schema,
+                query: document,
+                operationName: request.operationName ?? undefined,
+                variables: request.variables ?? {},
+                estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+              });
+            } catch {
+              // Variables that do not coerce: execution reports them as BAD_USER_INPUT with the details.
+              return null;
+            }
+          });
+          if (cost === null) return;
           if (cost > limits.maxCost) {
             throw reject(`The query would cost ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages.`, 'QUERY_TOO_COMPLEX', {
               cost,

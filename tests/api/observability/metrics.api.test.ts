@@ -42,4 +42,25 @@ describe('/metrics', () => {
     expect(sample(text, 'fattail_sql_statements')).toBeGreaterThan(0);
     expect(text).toContain('fattail_process_resident_memory_bytes');
   });
+
+  it('counts what the compiled read path did, by outcome', async () => {
+    const compiled = await createTestApp();
+    try {
+      await createCustomer(compiled.db.dataSource);
+      await compiled.gql('query Page { customers(first: 3) { totalCount edges { node { id fullName } } } }');
+      await compiled.gql('query One { customers(first: 3) { edges { node { id } } } }');
+      // `sources` is not in the read model: the resolvers answer it.
+      await compiled.gql('query Sources { customers(first: 3) { edges { node { sources { system } } } } }');
+      const text = (await request(compiled.app.app).get('/metrics')).text;
+      expect(sample(text, 'fattail_compiled_reads_total', { outcome: 'compiled' })).toBe(2);
+      expect(sample(text, 'fattail_compiled_reads_total', { outcome: 'declined' })).toBe(1);
+      expect(sample(text, 'fattail_compiled_reads_total', { outcome: 'failed' })).toBe(0);
+      expect(compiled.app.compiledReads).toEqual({ compiled: 2, declined: 1, failed: 0 });
+      // A second scrape reports the same totals (the counter mirrors the plugin's counts, it does not add them up).
+      const again = (await request(compiled.app.app).get('/metrics')).text;
+      expect(sample(again, 'fattail_compiled_reads_total', { outcome: 'compiled' })).toBe(2);
+    } finally {
+      await compiled.close();
+    }
+  });
 });
