@@ -113,22 +113,28 @@ export class IdentityRepository {
   async createCustomers(names: string[]): Promise<string[]> {
     if (names.length === 0) return [];
     const ids = await this.sql.rows<{ id: string }>(
-      `SELECT nextval(pg_get_serial_sequence('customer', 'id'))::text AS id FROM generate_series(1, $1::int) ORDER BY 1`,
+      // Ordered as numbers (as text, '10' < '9'): the survivor of a merge is the smallest id, so ids must follow
+      // the order records arrived in whatever the sequence's current value.
+      `SELECT n::text AS id FROM (SELECT nextval(pg_get_serial_sequence('customer', 'id')) AS n FROM generate_series(1, $1::int)) s ORDER BY n`,
       [names.length],
     );
     await this.sql.exec(`INSERT INTO customer (id, full_name) SELECT * FROM unnest($1::bigint[], $2::text[])`, [ids.map((r) => r.id), names]);
     return ids.map((r) => r.id);
   }
 
-  /** Inserts new sources and updates changed ones (attributes, last_seen_at); match_rule and first_seen_at stay. */
+  /**
+   * Inserts new sources and updates changed ones (attributes, last_seen_at); match_rule and first_seen_at stay.
+   * Seen "now" is this statement's time, not the transaction's: a bulk load runs every batch in one
+   * transaction, and a later batch must still count as the more recent observation.
+   */
   async upsertSources(system: string, rows: NewSourceRow[]): Promise<{ inserted: number; updated: number }> {
     if (rows.length === 0) return { inserted: 0, updated: 0 };
     const [r] = await this.sql.rows<{ inserted: number; updated: number }>(
       `WITH up AS (
-         INSERT INTO customer_source AS t (customer_id, source_system, source_key, match_rule, attributes)
-         SELECT customer_id, $1, source_key, match_rule, attributes
+         INSERT INTO customer_source AS t (customer_id, source_system, source_key, match_rule, attributes, first_seen_at, last_seen_at)
+         SELECT customer_id, $1, source_key, match_rule, attributes, statement_timestamp(), statement_timestamp()
          FROM unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[]) AS x(customer_id, source_key, match_rule, attributes)
-         ON CONFLICT (source_system, source_key) DO UPDATE SET attributes = EXCLUDED.attributes, last_seen_at = now()
+         ON CONFLICT (source_system, source_key) DO UPDATE SET attributes = EXCLUDED.attributes, last_seen_at = statement_timestamp()
          WHERE t.attributes IS DISTINCT FROM EXCLUDED.attributes
          RETURNING (t.xmax = 0) AS inserted)
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`,
