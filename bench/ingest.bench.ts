@@ -7,15 +7,25 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { migrate, openDatabase } from '../src/database/database';
+import { Database, migrate, openDatabase } from '../src/database/database';
+import { IngestSummary } from '../src/ingestion/pipeline';
 import { IngestionService } from '../src/ingestion/ingestion.service';
 import { MemoryRejectSink } from '../src/ingestion/rejects';
 
 export interface IngestBenchResult {
   rows: number;
   fileBytes: number;
+  /** `fattail ingest` (atomic batches): every batch committed as it goes. */
   ingestSeconds: number;
   ingestRowsPerSecond: number;
+  /** `fattail ingest --bulk`: one transaction, the file's transactions written set-based, indexes rebuilt. */
+  bulkSeconds: number;
+  bulkRowsPerSecond: number;
+  /** bulk rows/s divided by raw COPY rows/s. */
+  bulkRatio: number;
+  /** The same file loaded again in bulk: every row unchanged. */
+  bulkRerunSeconds: number;
+  bulkRerunUnchanged: number;
   copySeconds: number;
   copyRowsPerSecond: number;
   /** ingest rows/s divided by raw COPY rows/s; the target is at least 1/3. */
@@ -24,7 +34,9 @@ export interface IngestBenchResult {
   indexedCopySeconds: number;
   indexedCopyRowsPerSecond: number;
   ratioToIndexedCopy: number;
+  bulkRatioToIndexedCopy: number;
   summary: { inserted: number; rejected: number };
+  bulkSummary: { inserted: number; rejected: number };
 }
 
 const ACCOUNTS = 10_000;
@@ -76,10 +88,39 @@ async function withDatabase<T>(adminUrl: string, fn: (url: string) => Promise<T>
   }
 }
 
+/** A fresh database with the bench's customers and accounts, ready for the transactions file. */
+async function withAccounts<T>(adminUrl: string, fn: (db: Database, url: string) => Promise<T>): Promise<T> {
+  return withDatabase(adminUrl, async (url) => {
+    const db = await openDatabase({ databaseUrl: url, poolSize: 2, applicationName: 'fattail-bench' });
+    try {
+      await migrate(db.dataSource);
+      const service = new IngestionService(db);
+      for (let start = 0; start < ACCOUNTS; start += 1000) {
+        const batch: Record<string, unknown>[] = [];
+        for (let a = start; a < start + 1000; a++) {
+          batch.push({ type: 'customer', key: `BC${a}`, fullName: `Bench customer ${a}` });
+          batch.push({ type: 'account', key: `BA${a}`, customerKey: `BC${a}`, productType: 'CURRENT', openedAt: '2020-01-01' });
+        }
+        for (let i = 0; i < batch.length; i += 1000) await service.ingestRecords('core-banking', batch.slice(i, i + 1000));
+      }
+      await db.dataSource.query('ANALYZE');
+      return await fn(db, url);
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+async function timedIngest(db: Database, file: string, bulk: boolean): Promise<{ seconds: number; summary: IngestSummary }> {
+  const t0 = process.hrtime.bigint();
+  const summary = await new IngestionService(db).ingestFiles('core-banking', [file], { rejects: new MemoryRejectSink(), bulk });
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, summary };
+}
+
 /**
  * Times `fattail ingest` (the same service the CLI calls) on an NDJSON file of `rows` transactions into a fresh
- * PostgreSQL database created from `databaseUrl`, and a plain COPY of the same rows into a bare table without
- * keys or indexes: the floor. Both write to one database on one server, one after the other.
+ * PostgreSQL database created from `databaseUrl`, with and without --bulk, and a plain COPY of the same rows
+ * into a bare table without keys or indexes: the floor. All write to one server, one after the other.
  */
 export async function runIngestBench(databaseUrl: string, rows = 1_000_000): Promise<IngestBenchResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fattail-bench-'));
@@ -87,70 +128,62 @@ export async function runIngestBench(databaseUrl: string, rows = 1_000_000): Pro
   const tsv = path.join(dir, 'transactions.tsv');
   try {
     await writeLines(ndjson, rows, (i) => JSON.stringify({ type: 'transaction', ...row(i) }) + '\n');
-    return await withDatabase(databaseUrl, async (url) => {
-      const db = await openDatabase({ databaseUrl: url, poolSize: 2, applicationName: 'fattail-bench' });
-      try {
-        await migrate(db.dataSource);
-        const service = new IngestionService(db);
-        for (let start = 0; start < ACCOUNTS; start += 1000) {
-          const batch: Record<string, unknown>[] = [];
-          for (let a = start; a < start + 1000; a++) {
-            batch.push({ type: 'customer', key: `BC${a}`, fullName: `Bench customer ${a}` });
-            batch.push({ type: 'account', key: `BA${a}`, customerKey: `BC${a}`, productType: 'CURRENT', openedAt: '2020-01-01' });
-          }
-          for (let i = 0; i < batch.length; i += 1000) await service.ingestRecords('core-banking', batch.slice(i, i + 1000));
-        }
-        await db.dataSource.query('ANALYZE');
-
-        const sink = new MemoryRejectSink();
-        const t0 = process.hrtime.bigint();
-        const summary = await service.ingestFiles('core-banking', [ndjson], { rejects: sink });
-        const ingestSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-
-        // The same rows as COPY text, with the (customer_id, account_id) each account key resolves to.
-        const ids = new Map<string, string>(
-          (await db.dataSource.query(`SELECT source_key, customer_id || E'\\t' || id AS ids FROM account`)).map((r: { source_key: string; ids: string }) => [r.source_key, r.ids]),
-        );
-        await writeLines(tsv, rows, (i) => {
-          const r = row(i);
-          return `${ids.get(r.accountKey)}\tcore-banking\t${r.key}\t${r.bookedAt}\t${r.amount}\tCNY\t${r.channel}\t${r.counterpartyKind}\t${r.description ?? '\\N'}\n`;
-        });
-        await db.dataSource.query(`
-          CREATE TABLE bench_raw_copy (customer_id bigint, account_id bigint, source_system text, source_key text, booked_at timestamptz,
-            amount numeric(18, 2), currency char(3), channel text, counterparty_kind text, description text)`);
-        const client = new Client({ connectionString: url });
-        await client.connect();
-        const t1 = process.hrtime.bigint();
-        await pipeline(createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom('COPY bench_raw_copy FROM STDIN')));
-        const copySeconds = Number(process.hrtime.bigint() - t1) / 1e9;
-        await db.dataSource.query(`CREATE TABLE bench_indexed_copy (LIKE bank_transaction INCLUDING ALL)`);
-        await db.dataSource.query(
-          `ALTER TABLE bench_indexed_copy ADD FOREIGN KEY (customer_id, account_id) REFERENCES account (customer_id, id) ON DELETE CASCADE`,
-        );
-        const cols = 'customer_id, account_id, source_system, source_key, booked_at, amount, currency, channel, counterparty_kind, description';
-        const t2 = process.hrtime.bigint();
-        await pipeline(createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY bench_indexed_copy (${cols}) FROM STDIN`)));
-        const indexedCopySeconds = Number(process.hrtime.bigint() - t2) / 1e9;
-        await client.end();
-
-        const ingestRowsPerSecond = rows / ingestSeconds;
-        const copyRowsPerSecond = rows / copySeconds;
-        return {
-          rows,
-          fileBytes: statSync(ndjson).size,
-          ingestSeconds: Number(ingestSeconds.toFixed(2)),
-          ingestRowsPerSecond: Math.round(ingestRowsPerSecond),
-          copySeconds: Number(copySeconds.toFixed(2)),
-          copyRowsPerSecond: Math.round(copyRowsPerSecond),
-          ratio: Number((ingestRowsPerSecond / copyRowsPerSecond).toFixed(3)),
-          indexedCopySeconds: Number(indexedCopySeconds.toFixed(2)),
-          indexedCopyRowsPerSecond: Math.round(rows / indexedCopySeconds),
-          ratioToIndexedCopy: Number((ingestSeconds > 0 ? indexedCopySeconds / ingestSeconds : 0).toFixed(3)),
-          summary: { inserted: summary.inserted, rejected: summary.rejected },
-        };
-      } finally {
-        await db.close();
+    const batched = await withAccounts(databaseUrl, (db) => timedIngest(db, ndjson, false));
+    return await withAccounts(databaseUrl, async (db, url) => {
+      const bulk = await timedIngest(db, ndjson, true);
+      const rerun = await timedIngest(db, ndjson, true);
+      if (bulk.summary.inserted !== batched.summary.inserted || rerun.summary.unchanged !== rows) {
+        throw new Error(`bulk and batched loads disagree: ${JSON.stringify({ batched: batched.summary.inserted, bulk: bulk.summary.inserted, rerunUnchanged: rerun.summary.unchanged })}`);
       }
+
+      // The same rows as COPY text, with the (customer_id, account_id) each account key resolves to.
+      const ids = new Map<string, string>(
+        (await db.dataSource.query(`SELECT source_key, customer_id || E'\\t' || id AS ids FROM account`)).map((r: { source_key: string; ids: string }) => [r.source_key, r.ids]),
+      );
+      await writeLines(tsv, rows, (i) => {
+        const r = row(i);
+        return `${ids.get(r.accountKey)}\tcore-banking\t${r.key}\t${r.bookedAt}\t${r.amount}\tCNY\t${r.channel}\t${r.counterpartyKind}\t${r.description ?? '\\N'}\n`;
+      });
+      await db.dataSource.query(`
+        CREATE TABLE bench_raw_copy (customer_id bigint, account_id bigint, source_system text, source_key text, booked_at timestamptz,
+          amount numeric(18, 2), currency char(3), channel text, counterparty_kind text, description text)`);
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      const t1 = process.hrtime.bigint();
+      await pipeline(createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom('COPY bench_raw_copy FROM STDIN')));
+      const copySeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+      await db.dataSource.query(`CREATE TABLE bench_indexed_copy (LIKE bank_transaction INCLUDING ALL)`);
+      await db.dataSource.query(
+        `ALTER TABLE bench_indexed_copy ADD FOREIGN KEY (customer_id, account_id) REFERENCES account (customer_id, id) ON DELETE CASCADE`,
+      );
+      const cols = 'customer_id, account_id, source_system, source_key, booked_at, amount, currency, channel, counterparty_kind, description';
+      const t2 = process.hrtime.bigint();
+      await pipeline(createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY bench_indexed_copy (${cols}) FROM STDIN`)));
+      const indexedCopySeconds = Number(process.hrtime.bigint() - t2) / 1e9;
+      await client.end();
+
+      const perSecond = (s: number) => rows / s;
+      const round = (n: number, d: number) => Number(n.toFixed(d));
+      return {
+        rows,
+        fileBytes: statSync(ndjson).size,
+        ingestSeconds: round(batched.seconds, 2),
+        ingestRowsPerSecond: Math.round(perSecond(batched.seconds)),
+        bulkSeconds: round(bulk.seconds, 2),
+        bulkRowsPerSecond: Math.round(perSecond(bulk.seconds)),
+        bulkRatio: round(copySeconds / bulk.seconds, 3),
+        bulkRerunSeconds: round(rerun.seconds, 2),
+        bulkRerunUnchanged: rerun.summary.unchanged,
+        copySeconds: round(copySeconds, 2),
+        copyRowsPerSecond: Math.round(perSecond(copySeconds)),
+        ratio: round(copySeconds / batched.seconds, 3),
+        indexedCopySeconds: round(indexedCopySeconds, 2),
+        indexedCopyRowsPerSecond: Math.round(perSecond(indexedCopySeconds)),
+        ratioToIndexedCopy: round(indexedCopySeconds / batched.seconds, 3),
+        bulkRatioToIndexedCopy: round(indexedCopySeconds / bulk.seconds, 3),
+        summary: { inserted: batched.summary.inserted, rejected: batched.summary.rejected },
+        bulkSummary: { inserted: bulk.summary.inserted, rejected: bulk.summary.rejected },
+      };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -39,9 +39,11 @@ const OTHER_BENCHES: OtherBench[] = [
     exportName: 'runIngestBench',
     args: (ctx) => [ctx.adminUrl, ctx.quick ? 50_000 : 1_000_000],
     summarise: (r) =>
-      `${num(r.rows)} rows: ingest ${num(r.ingestRowsPerSecond)} rows/s, raw COPY ${num(r.copyRowsPerSecond)} rows/s, ratio ${num(r.ratio, 2)}` +
-      ` (target >= 0.33 ${r.ratio >= 1 / 3 ? 'PASS' : 'FAIL'})` +
-      (typeof r.ratioToIndexedCopy === 'number' ? `; COPY into an indexed bank_transaction ${num(r.indexedCopyRowsPerSecond)} rows/s, ratio ${num(r.ratioToIndexedCopy, 2)}` : ''),
+      `${num(r.rows)} rows, raw COPY ${num(r.copyRowsPerSecond)} rows/s; ` +
+      `ingest --bulk ${num(r.bulkRowsPerSecond)} rows/s, ratio ${num(r.bulkRatio, 2)} (targets >= 100,000 rows/s ${r.bulkRowsPerSecond >= 100_000 ? 'PASS' : 'FAIL'}, ` +
+      `>= 0.33 ${r.bulkRatio >= 1 / 3 ? 'PASS' : 'FAIL'}), re-run ${num(r.bulkRerunSeconds, 1)} s; ` +
+      `ingest (batches committed as they go) ${num(r.ingestRowsPerSecond)} rows/s, ratio ${num(r.ratio, 2)}; ` +
+      `COPY into an indexed bank_transaction ${num(r.indexedCopyRowsPerSecond)} rows/s`,
   },
   {
     name: 'segments: filter and refresh',

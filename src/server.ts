@@ -1,10 +1,10 @@
 import { createServer, Server } from 'node:http';
 import Redis from 'ioredis';
 import { AddressInfo } from 'node:net';
-import v8 from 'node:v8';
 import { createApp } from './app';
 import { AppConfig, assertKeyPepper } from './config/config';
 import { Logger } from './common/logger';
+import { limitHeapGrowth } from './common/heap';
 import { Database, migrate, openDatabase } from './database/database';
 import { seedDemoBank } from '../seeds/demo-bank.seed';
 import { createLifetimeValueRepositories, createLifetimeValueService } from './modules/lifetime-value/lifetime-value.context';
@@ -34,23 +34,6 @@ async function prepareDemo(database: Database, logger: Logger): Promise<void> {
   } catch (error) {
     logger.warn({ err: error }, 'could not prepare the demo segments or lifetime-value model; run `fattail segments refresh` and `fattail clv fit`');
   }
-}
-
-/**
- * How far V8 lets the old generation grow past what survived the last full GC before it collects again, in
- * percent. Left alone, V8 picks up to 300% on a machine with more than 2 GB of heap limit; under load the
- * server's old generation then fills with dead request garbage to about four times its live ~40 MB before a
- * full GC. 100% (collect once it has doubled) took the peak RSS under the bench's load from about 270 to 205 MB
- * for about 10% more Node CPU on the list page (docs/benchmarks.md). A `--heap-growing-percent` given on
- * node's command line wins.
- */
-export const HEAP_GROWING_PERCENT = 100;
-
-function limitHeapGrowth(logger: Logger): void {
-  if (process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent') || arg.startsWith('--heap_growing_percent'))) return;
-  // Read by V8 each time it sets the next full-GC threshold, so setting it at start-up takes effect.
-  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  logger.debug({ heapGrowingPercent: HEAP_GROWING_PERCENT }, 'V8 heap growth limited');
 }
 
 /** config -> database (migrate, seed an empty embedded one) -> schema -> listen. */

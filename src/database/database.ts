@@ -34,6 +34,8 @@ export function dataSourceOptions(
   appName = 'fattail',
   replicaUrls: string[] = [],
   connectionTimeoutMillis = 10_000,
+  /** Server settings for every connection, as `-c name=value` (PostgreSQL only: the embedded server takes none). */
+  startupOptions?: string,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -47,7 +49,7 @@ export function dataSourceOptions(
     logger: counter,
     logging: counter ? ['query'] : false,
     applicationName: appName,
-    extra: { max: poolSize, connectionTimeoutMillis, idleTimeoutMillis: 30_000 },
+    extra: { max: poolSize, connectionTimeoutMillis, idleTimeoutMillis: 30_000, ...(startupOptions ? { options: startupOptions } : {}) },
   };
 }
 
@@ -56,7 +58,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const queryCounter = new QueryCounter();
   if (options.databaseUrl) {
     const dataSource = new DataSource(
-      dataSourceOptions(options.databaseUrl, options.poolSize ?? 10, queryCounter, options.applicationName, options.replicaUrls),
+      // Ingestion stages whole files in temporary tables: room for them in memory (taken only when used; the
+      // setting cannot change once a connection has used one).
+      dataSourceOptions(options.databaseUrl, options.poolSize ?? 10, queryCounter, options.applicationName, options.replicaUrls, undefined, '-c temp_buffers=256MB'),
     );
     await dataSource.initialize();
     return { dataSource, kind: 'postgres', queryCounter, close: () => dataSource.destroy() };

@@ -27,8 +27,8 @@ interface TypeSpec {
   parentsExist: string;
   /** Rows to refuse before upserting, with the reason. */
   rejectWhen?: { predicate: string; field: string; reason: string }[];
-  /** INSERT ... SELECT ... ON CONFLICT ... RETURNING (xmax = 0) AS inserted, reading stage alias s. */
-  upsert: string;
+  /** How staged rows (alias s) become target rows. */
+  upsert: UpsertSpec;
 }
 
 const v = (field: string) => (r: ValidRecord) => r.values[field] ?? null;
@@ -44,20 +44,64 @@ const customerJoin = `customer_source cs ON cs.source_system = $1 AND cs.source_
 const accountExists = `EXISTS (SELECT 1 FROM account a WHERE a.source_system = $1 AND a.source_key = s.account_key)`;
 const customerExists = `EXISTS (SELECT 1 FROM customer_source cs WHERE cs.source_system = $1 AND cs.source_key = s.customer_key)`;
 
+/** How a staged row becomes a row of the target table: column expressions over stage alias `s` and its joins. */
+interface UpsertSpec {
+  table: string;
+  /** Target column -> SQL expression. */
+  cols: Record<string, string>;
+  /** FROM clause after the stage table (its joins to parents), e.g. `JOIN account a ON ...`. */
+  joins: string;
+  /** Columns an update leaves alone. */
+  fixed?: string[];
+  /** Column set to now() when a row changes. */
+  touch?: string;
+}
+
+function upsert(table: string, cols: Record<string, string>, joins: string, opts: { fixed?: string[]; touch?: string } = {}): UpsertSpec {
+  return { table, cols, joins, ...opts };
+}
+
+function updatable(u: UpsertSpec): string[] {
+  return Object.keys(u.cols).filter((n) => n !== 'source_system' && n !== 'source_key' && !(u.fixed ?? []).includes(n));
+}
+
 /**
  * INSERT ... SELECT ... ON CONFLICT (source_system, source_key) DO UPDATE only where the row differs, so an
  * identical re-send touches nothing; RETURNING xmax = 0 tells inserts from updates.
  */
-function upsertSql(table: string, cols: Record<string, string>, from: string, opts: { fixed?: string[]; touch?: string } = {}): string {
-  const names = Object.keys(cols);
-  const updatable = names.filter((n) => n !== 'source_system' && n !== 'source_key' && !(opts.fixed ?? []).includes(n));
-  const set = updatable.map((n) => `${n} = EXCLUDED.${n}`).concat(opts.touch ? [`${opts.touch} = now()`] : []);
+export function renderUpsert(u: UpsertSpec, stage: string): string {
+  const names = Object.keys(u.cols);
+  const upd = updatable(u);
+  const set = upd.map((n) => `${n} = EXCLUDED.${n}`).concat(u.touch ? [`${u.touch} = now()`] : []);
   return `
-    INSERT INTO ${table} AS t (${names.join(', ')})
-    SELECT ${names.map((n) => cols[n]).join(', ')} FROM ${from}
+    INSERT INTO ${u.table} AS t (${names.join(', ')})
+    SELECT ${names.map((n) => u.cols[n]).join(', ')} FROM ${stage} s ${u.joins}
     ON CONFLICT (source_system, source_key) DO UPDATE SET ${set.join(', ')}
-    WHERE (${updatable.map((n) => `t.${n}`).join(', ')}) IS DISTINCT FROM (${updatable.map((n) => `EXCLUDED.${n}`).join(', ')})
+    WHERE (${upd.map((n) => `t.${n}`).join(', ')}) IS DISTINCT FROM (${upd.map((n) => `EXCLUDED.${n}`).join(', ')})
     RETURNING (t.xmax = 0) AS inserted`;
+}
+
+/**
+ * The same upsert as two statements, for bulk loads: update the staged rows whose key exists (`s._exists`,
+ * marked while the unique index was still there) where they differ, then insert the others, with no lookup
+ * (the load drops the index first). `types` casts each expression to its column's type, so "differs"
+ * compares what would be stored, as EXCLUDED does.
+ */
+export function renderUpdateThenInsert(u: UpsertSpec, stage: string, types: Record<string, string>): { update: string; insert: string } {
+  const names = Object.keys(u.cols);
+  const upd = updatable(u);
+  const select = names.map((n) => `(${u.cols[n]})::${types[n]} AS ${n}`).join(', ');
+  const set = upd.map((n) => `${n} = x.${n}`).concat(u.touch ? [`${u.touch} = now()`] : []);
+  return {
+    update: `
+      UPDATE ${u.table} AS t SET ${set.join(', ')}
+      FROM (SELECT ${select} FROM ${stage} s ${u.joins} WHERE s._exists) x
+      WHERE t.source_system = x.source_system AND t.source_key = x.source_key
+        AND (${upd.map((n) => `t.${n}`).join(', ')}) IS DISTINCT FROM (${upd.map((n) => `x.${n}`).join(', ')})`,
+    insert: `
+      INSERT INTO ${u.table} (${names.join(', ')})
+      SELECT ${select} FROM ${stage} s ${u.joins} WHERE NOT s._exists`,
+  };
 }
 
 export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
@@ -80,7 +124,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
     parent: { type: 'customer', keyColumn: 'customer_key' },
     parentsExist: customerExists,
     // The owner is fixed once the account exists: moving an account between customers is a merge's job.
-    upsert: upsertSql(
+    upsert: upsert(
       'account',
       {
         customer_id: 'cs.customer_id',
@@ -97,7 +141,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         interest_rate: 's.interest_rate',
         source_codes: 's.source_codes',
       },
-      `stage_account s JOIN ${customerJoin}`,
+      `JOIN ${customerJoin}`,
       { fixed: ['customer_id'], touch: 'updated_at' },
     ),
   },
@@ -106,7 +150,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
     columns: [...common, col('account_key', 'text', 'accountKey'), col('customer_key', 'text', 'customerKey'), col('role', 'text', 'role')],
     parent: { type: 'account', keyColumn: 'account_key' },
     parentsExist: `${accountExists} AND ${customerExists}`,
-    upsert: upsertSql(
+    upsert: upsert(
       'account_holder',
       {
         customer_id: 'a.customer_id',
@@ -116,7 +160,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         source_system: '$1',
         source_key: 's.source_key',
       },
-      `stage_account_holder s JOIN ${accountJoin} JOIN ${customerJoin}`,
+      `JOIN ${accountJoin} JOIN ${customerJoin}`,
     ),
   },
   card: {
@@ -142,7 +186,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         reason: 'unknown partner code',
       },
     ],
-    upsert: upsertSql(
+    upsert: upsert(
       'card',
       {
         customer_id: 'a.customer_id',
@@ -156,7 +200,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         issued_at: 's.issued_at',
         source_codes: 's.source_codes',
       },
-      `stage_card s JOIN ${accountJoin}`,
+      `JOIN ${accountJoin}`,
     ),
   },
   loan: {
@@ -173,7 +217,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
     ],
     parent: { type: 'account', keyColumn: 'account_key' },
     parentsExist: accountExists,
-    upsert: upsertSql(
+    upsert: upsert(
       'loan',
       {
         customer_id: 'a.customer_id',
@@ -187,7 +231,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         granted_at: 's.granted_at',
         source_codes: 's.source_codes',
       },
-      `stage_loan s JOIN ${accountJoin}`,
+      `JOIN ${accountJoin}`,
     ),
   },
   transaction: {
@@ -207,7 +251,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
     ],
     parent: { type: 'account', keyColumn: 'account_key' },
     parentsExist: accountExists,
-    upsert: upsertSql(
+    upsert: upsert(
       'bank_transaction',
       {
         customer_id: 'a.customer_id',
@@ -225,7 +269,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         description: 's.description',
         source_codes: 's.source_codes',
       },
-      `stage_transaction s JOIN ${accountJoin}`,
+      `JOIN ${accountJoin}`,
     ),
   },
   enrolment: {
@@ -248,7 +292,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         reason: 'the customer already has another mobile enrolment (one per customer)',
       },
     ],
-    upsert: upsertSql(
+    upsert: upsert(
       'mobile_enrolment',
       {
         customer_id: 'cs.customer_id',
@@ -259,7 +303,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         transfer_limit: 'coalesce(s.transfer_limit, 0)',
         devices: `ARRAY(SELECT jsonb_array_elements_text(coalesce(s.devices, '[]'::jsonb)))`,
       },
-      `stage_enrolment s JOIN ${customerJoin}`,
+      `JOIN ${customerJoin}`,
     ),
   },
   session: {
@@ -273,7 +317,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
     ],
     parent: { type: 'customer', keyColumn: 'customer_key' },
     parentsExist: customerExists,
-    upsert: upsertSql(
+    upsert: upsert(
       'mobile_session',
       {
         customer_id: 'cs.customer_id',
@@ -283,7 +327,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         duration_seconds: 's.duration_seconds',
         features_used: `ARRAY(SELECT jsonb_array_elements_text(coalesce(s.features_used, '[]'::jsonb)))`,
       },
-      `stage_session s JOIN ${customerJoin}`,
+      `JOIN ${customerJoin}`,
     ),
   },
   purchase: {
@@ -300,7 +344,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
     ],
     parent: { type: 'customer', keyColumn: 'customer_key' },
     parentsExist: customerExists,
-    upsert: upsertSql(
+    upsert: upsert(
       'partner_purchase',
       {
         customer_id: 'cs.customer_id',
@@ -314,7 +358,7 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
         merchant_category_code: 's.merchant_category_code',
         source_codes: 's.source_codes',
       },
-      `stage_purchase s JOIN ${customerJoin}`,
+      `JOIN ${customerJoin}`,
     ),
   },
 };
@@ -361,7 +405,7 @@ export class IngestionRepository {
    */
   async write(type: RecordType, system: string, records: ValidRecord[], partnerId?: string, checkSeen = false): Promise<WriteCounts> {
     const spec = await this.createStage(type);
-    await this.sql.load(`stage_${type}`, spec.columns, records.map((r) => spec.columns.map((c) => c.value(r))));
+    await this.sql.load(`stage_${type}`, spec.columns, records);
     const duplicates = checkSeen ? await this.rejectSeen(type) : [];
     const counts = await this.upsertStaged(type, spec, system, records.length - duplicates.length, partnerId);
     counts.rejected.unshift(...duplicates);
@@ -393,30 +437,46 @@ export class IngestionRepository {
     }));
   }
 
-  private async upsertStaged(type: RecordType, spec: TypeSpec, system: string, staged: number, partnerId?: string): Promise<WriteCounts> {
+  /**
+   * Refuses rows breaking cross-row rules, writes those whose parents exist, parks the rest. `write` replaces
+   * the ON CONFLICT upsert (bulk loads without the unique index); `stage` is the staged table (alias s).
+   */
+  private async upsertStaged(
+    type: RecordType,
+    spec: TypeSpec,
+    system: string,
+    staged: number,
+    partnerId?: string,
+    stage = `stage_${type}`,
+    write?: (params: unknown[], remaining: number) => Promise<{ inserted: number; updated: number; allHaveParents?: boolean }>,
+  ): Promise<WriteCounts> {
     const rejected: Rejection[] = [];
     for (const rule of spec.rejectWhen ?? []) {
       const rows = await this.sql.rows<{ source_key: string; _file: string; _line: number }>(
-        `DELETE FROM stage_${type} s WHERE ${rule.predicate} RETURNING s.source_key, s._file, s._line`,
+        `DELETE FROM ${stage} s WHERE ${rule.predicate} RETURNING s.source_key, s._file, s._line`,
         rule.predicate.includes('$1') ? [system] : [],
       );
       for (const r of rows) rejected.push({ file: r._file, line: r._line, type, key: r.source_key, field: rule.field, reason: rule.reason });
     }
     const params = type === 'purchase' ? [system, partnerId] : [system];
-    const [counts] = await this.sql.rows<{ inserted: number; updated: number }>(
-      `WITH up AS (${spec.upsert}) SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`,
-      params,
-    );
+    const counts: { inserted: number; updated: number; allHaveParents?: boolean } = write
+      ? await write(params, staged - rejected.length)
+      : (
+          await this.sql.rows<{ inserted: number; updated: number }>(
+            `WITH up AS (${renderUpsert(spec.upsert, stage)}) SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`,
+            params,
+          )
+        )[0];
     // Rows now written supersede any parked copy of themselves.
     if (await this.hasPending(system, type)) await this.sql.exec(
-      `DELETE FROM ingest_pending p USING stage_${type} s WHERE p.source_system = $1 AND p.record_type = $2 AND p.source_key = s.source_key AND ${spec.parentsExist}`,
+      `DELETE FROM ingest_pending p USING ${stage} s WHERE p.source_system = $1 AND p.record_type = $2 AND p.source_key = s.source_key AND ${spec.parentsExist}`,
       [system, type],
     );
-    const parkedRows = await this.sql.rows<{ n: number }>(
+    const parkedRows = counts.allHaveParents ? [{ n: 0 }] : await this.sql.rows<{ n: number }>(
       `WITH parked AS (
          INSERT INTO ingest_pending AS p (source_system, record_type, source_key, parent_type, parent_key, payload, source_file, line)
-         SELECT $1, $2, s.source_key, $3, s.${spec.parent.keyColumn}, to_jsonb(s) - '_file' - '_line', s._file, s._line
-         FROM stage_${type} s WHERE NOT (${spec.parentsExist})
+         SELECT $1, $2, s.source_key, $3, s.${spec.parent.keyColumn}, to_jsonb(s) - '_file' - '_line' - '_n' - '_exists', s._file, s._line
+         FROM ${stage} s WHERE NOT (${spec.parentsExist})
          ON CONFLICT (source_system, record_type, source_key) DO UPDATE
            SET parent_key = EXCLUDED.parent_key, payload = EXCLUDED.payload, source_file = EXCLUDED.source_file, line = EXCLUDED.line
            WHERE p.payload IS DISTINCT FROM EXCLUDED.payload OR p.parent_key IS DISTINCT FROM EXCLUDED.parent_key
@@ -426,8 +486,147 @@ export class IngestionRepository {
     );
     const parked = parkedRows[0].n;
     const result: WriteCounts = { inserted: counts.inserted, updated: counts.updated, parked, rejected, unchanged: staged - rejected.length - counts.inserted - counts.updated - parked };
-    if (type === 'card') result.cardLinks = await this.cardLinks(system);
+    if (type === 'card') result.cardLinks = await this.cardLinks(system, stage);
     return result;
+  }
+
+  // ---- Bulk loads: a whole file's records of one type staged first, then written set-based at once. ----
+
+  /** The per-file bulk stage of a type: the stage columns plus _n, the order records arrived in. */
+  async createBulkStage(type: RecordType): Promise<void> {
+    const spec = TYPE_SPECS[type]!;
+    await this.sql.exec(`DROP TABLE IF EXISTS pg_temp.bulk_${type}`);
+    await this.sql.exec(
+      `CREATE TEMP TABLE bulk_${type} (${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}, _n bigint GENERATED ALWAYS AS IDENTITY, _exists boolean NOT NULL DEFAULT false)`,
+    );
+  }
+
+  async appendBulk(type: RecordType, records: ValidRecord[]): Promise<void> {
+    const spec = TYPE_SPECS[type]!;
+    await this.sql.load(`bulk_${type}`, spec.columns, records);
+  }
+
+  async dropBulkStage(type: RecordType): Promise<void> {
+    await this.sql.exec(`DROP TABLE IF EXISTS pg_temp.bulk_${type}`);
+  }
+
+  /**
+   * Refuses keys repeated within the bulk stage (the first occurrence, by arrival, wins) and returns them,
+   * with how many rows stay staged.
+   */
+  async rejectBulkDuplicates(type: RecordType): Promise<{ staged: number; rejected: Rejection[] }> {
+    await this.sql.exec(`ANALYZE bulk_${type}`);
+    const [{ staged, keys }] = await this.sql.rows<{ staged: number; keys: number }>(
+      `SELECT count(*)::int AS staged, count(DISTINCT source_key)::int AS keys FROM bulk_${type}`,
+    );
+    if (staged === keys) return { staged, rejected: [] };
+    const rows = await this.sql.rows<{ source_key: string; _file: string; _line: number; first_file: string; first_line: number }>(
+      `DELETE FROM bulk_${type} s USING (
+         SELECT _n, first_value(_file) OVER w AS first_file, first_value(_line) OVER w AS first_line, row_number() OVER w AS k
+         FROM bulk_${type} WINDOW w AS (PARTITION BY source_key ORDER BY _n)) d
+       WHERE s._n = d._n AND d.k > 1
+       RETURNING s.source_key, s._file, s._line, d.first_file, d.first_line`,
+    );
+    const rejected = rows
+      .sort((a, b) => (a._file === b._file ? a._line - b._line : a._file < b._file ? -1 : 1))
+      .map((r) => ({ file: r._file, line: r._line, type, key: r.source_key, field: 'key', reason: `duplicate ${type} key ${r.source_key} (first at ${r.first_file}:${r.first_line})` }));
+    return { staged: staged - rows.length, rejected };
+  }
+
+  /**
+   * Writes the bulk stage of a type in one pass. When the target table holds no more rows than are staged, its
+   * indexes and keys are dropped, the rows written, and everything rebuilt, all inside the caller's
+   * transaction: a crash rolls the DDL back with the data. Otherwise it is the ordinary upsert over all rows.
+   */
+  async writeBulk(type: RecordType, system: string, staged: number, partnerId?: string): Promise<WriteCounts & { table: string; rebuilt: boolean }> {
+    const spec = TYPE_SPECS[type]!;
+    const stage = `bulk_${type}`;
+    const table = spec.upsert.table;
+    const [{ existing }] = await this.sql.rows<{ existing: number }>(`SELECT count(*)::int AS existing FROM (SELECT 1 FROM ${table} LIMIT $1) x`, [staged + 1]);
+    if (existing > staged) return { ...(await this.upsertStaged(type, spec, system, staged, partnerId, stage)), table, rebuilt: false };
+
+    const types = Object.fromEntries(
+      (
+        await this.sql.rows<{ name: string; type: string }>(
+          `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+          [table],
+        )
+      ).map((r) => [r.name, r.type]),
+    );
+    const { update, insert } = renderUpdateThenInsert(spec.upsert, stage, types);
+    // While the unique index is there: which staged keys exist, and their updates (at most as many as staged).
+    const found = existing === 0 ? 0 : await this.withHashJoins(() => this.sql.exec(`UPDATE ${stage} s SET _exists = true FROM ${table} t WHERE t.source_system = $1 AND t.source_key = s.source_key`, [system]));
+    const counts = await this.upsertStaged(type, spec, system, staged, partnerId, stage, async (params, remaining) => {
+      const updated = found > 0 ? await this.withHashJoins(() => this.sql.exec(update, params)) : 0;
+      const keys = await this.dropIndexes(table);
+      const inserted = await this.sql.exec(insert, params);
+      await this.restoreIndexes(table, keys);
+      // Every staged row new and written: none waits for a parent (the insert joins them).
+      return { inserted, updated, allHaveParents: found === 0 && inserted === remaining };
+    });
+    return { ...counts, table, rebuilt: true };
+  }
+
+  /**
+   * Runs fn with nested loops off. Both sides of these joins are about the size of the load, and the target's
+   * statistics are often stale right after a load (an empty table's plan would rescan it once per staged row).
+   */
+  private async withHashJoins<T>(fn: () => Promise<T>): Promise<T> {
+    const [{ previous }] = await this.sql.rows<{ previous: string }>(`SELECT current_setting('enable_nestloop') AS previous`);
+    await this.sql.rows(`SELECT set_config('enable_nestloop', 'off', true)`);
+    const result = await fn();
+    // After an error the caller's savepoint rollback undoes the setting too.
+    await this.sql.rows(`SELECT set_config('enable_nestloop', $1, true)`, [previous]);
+    return result;
+  }
+
+  /** Drops a table's indexes and its keys that no other table references; returns what recreates them. */
+  private async dropIndexes(table: string): Promise<{ indexes: string[]; constraints: { name: string; def: string; kind: string }[] }> {
+    const constraints = await this.sql.rows<{ name: string; def: string; kind: string }>(
+      `SELECT quote_ident(c.conname) AS name, pg_get_constraintdef(c.oid) AS def, c.contype::text AS kind
+       FROM pg_constraint c
+       WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u', 'f')
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.confrelid = c.conrelid AND r.conindid = c.conindid)
+       ORDER BY c.contype = 'f' DESC, c.conname`,
+      [table],
+    );
+    const indexes = await this.sql.rows<{ name: string; def: string }>(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid)
+       ORDER BY 1`,
+      [table],
+    );
+    for (const c of constraints) await this.sql.exec(`ALTER TABLE ${table} DROP CONSTRAINT ${c.name}`);
+    for (const i of indexes) await this.sql.exec(`DROP INDEX ${i.name}`);
+    return { indexes: indexes.map((i) => i.def), constraints };
+  }
+
+  private async restoreIndexes(table: string, keys: { indexes: string[]; constraints: { name: string; def: string; kind: string }[] }): Promise<void> {
+    // Sorting the rows for each index is the bulk of the rebuild; give it room (this transaction only).
+    await this.sql.exec(`SET LOCAL maintenance_work_mem = '256MB'`);
+    // Keys first (a duplicate would fail here and roll the load back), foreign keys last (they read the keys).
+    for (const c of keys.constraints.filter((k) => k.kind !== 'f')) await this.sql.exec(`ALTER TABLE ${table} ADD CONSTRAINT ${c.name} ${c.def}`);
+    for (const def of keys.indexes) await this.sql.exec(def);
+    for (const c of keys.constraints.filter((k) => k.kind === 'f')) await this.sql.exec(`ALTER TABLE ${table} ADD CONSTRAINT ${c.name} ${c.def}`);
+  }
+
+  /** Rows _n in [from, to] of the bulk stage, upserted the ordinary way (the fallback when a bulk write is refused). */
+  async writeBulkRange(type: RecordType, system: string, from: number, to: number, partnerId?: string): Promise<WriteCounts> {
+    const spec = await this.createStage(type);
+    const names = spec.columns.map((c) => c.name).join(', ');
+    const staged = await this.sql.exec(`INSERT INTO stage_${type} (${names}) SELECT ${names} FROM bulk_${type} WHERE _n BETWEEN $1 AND $2`, [from, to]);
+    return this.upsertStaged(type, spec, system, staged, partnerId);
+  }
+
+  /** The arrival numbers still staged, in order (for splitting a refused bulk write). */
+  async bulkRowNumbers(type: RecordType): Promise<{ min: number; max: number }> {
+    const [r] = await this.sql.rows<{ min: number | null; max: number | null }>(`SELECT min(_n)::int AS min, max(_n)::int AS max FROM bulk_${type}`);
+    return { min: r.min ?? 0, max: r.max ?? -1 };
+  }
+
+  async bulkRow(type: RecordType, n: number): Promise<{ source_key: string; _file: string; _line: number } | undefined> {
+    const [r] = await this.sql.rows<{ source_key: string; _file: string; _line: number }>(`SELECT source_key, _file, _line FROM bulk_${type} WHERE _n = $1`, [n]);
+    return r;
   }
 
   private async hasPending(system: string, type: RecordType): Promise<boolean> {
@@ -460,10 +659,10 @@ export class IngestionRepository {
     return counts;
   }
 
-  private async cardLinks(system: string): Promise<WriteCounts['cardLinks']> {
+  private async cardLinks(system: string, stage: string): Promise<WriteCounts['cardLinks']> {
     const rows = await this.sql.rows<{ source_key: string; customer_id: string; card_hash: string }>(
       `SELECT s.source_key, coalesce(cs.customer_id, c.customer_id)::text AS customer_id, s.card_hash
-       FROM stage_card s
+       FROM ${stage} s
        JOIN card c ON c.source_system = $1 AND c.source_key = s.source_key
        LEFT JOIN customer_source cs ON cs.source_system = $1 AND cs.source_key = s.customer_key
        WHERE s.card_hash IS NOT NULL`,

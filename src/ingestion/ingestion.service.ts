@@ -6,7 +6,7 @@ import { IdentityService } from '../modules/identity/identity.service';
 import { BERKA_NOT_LOADED, berkaFiles, readBerka } from './adapters/berka.adapter';
 import { CDNOW_PARTNER, readCdnow } from './adapters/cdnow.adapter';
 import { readCsv } from './formats/csv.format';
-import { readNdjson } from './formats/ndjson.format';
+import { readNdjsonBatches } from './formats/ndjson.format';
 import { ByteProgress, FileFormatError } from './formats/read-lines';
 import { IngestionConfig, loadIngestionConfig } from './ingestion.config';
 import { IngestionRepository } from './ingestion.repository';
@@ -29,6 +29,12 @@ export interface IngestFilesOptions {
   /** Called once the total byte size is known (for a progress bar). */
   onTotalBytes?: (bytes: number) => void;
   onBatchCommitted?: (records: number, summary: IngestSummary) => void;
+  /**
+   * Bulk load (`fattail ingest --bulk`): the whole load is one transaction, and transactions, sessions and
+   * purchases are written per file, set-based, rebuilding the target's indexes when the load outweighs the
+   * table. See docs/ingestion.md.
+   */
+  bulk?: boolean;
 }
 
 export interface IngestRecordsResult extends IngestSummary {
@@ -110,26 +116,37 @@ export class IngestionService {
           validation: { allowedTypes: TYPES_BY_SOURCE[source], hashKey: this.config.hashKey, defaultCountry: this.config.defaultCountry },
           batchSize: this.config.batchSize,
           crossBatchDuplicates: true,
+          bulk: options.bulk ?? false,
           onBatchCommitted: options.onBatchCommitted,
         },
         options.rejects,
       );
       options.onTotalBytes?.(paths.reduce((n, p) => n + totalBytes(p, formats[paths.indexOf(p)]), 0));
-      for (let i = 0; i < paths.length; i++) {
-        const format = formats[i];
-        if (format === 'berka') pipeline.summary.notLoaded.push(...BERKA_NOT_LOADED);
-        await pipeline.startFile();
-        try {
-          for await (const item of readerFor(format, paths[i], options.progress)) await pipeline.push(item);
-          // Records of a file are fully written before the next file's duplicates are tracked afresh.
-          await pipeline.flush();
-        } catch (error) {
-          if (!(error instanceof FileFormatError)) throw error;
-          await pipeline.flush();
-          pipeline.summary.fileErrors.push(error.message);
+      const load = async () => {
+        if (options.bulk) await new IngestionRepository(session).lockIngestion();
+        for (let i = 0; i < paths.length; i++) {
+          const format = formats[i];
+          if (format === 'berka') pipeline.summary.notLoaded.push(...BERKA_NOT_LOADED);
+          await pipeline.startFile();
+          try {
+            for await (const items of readerFor(format, paths[i], options.progress)) {
+              for (const item of items) {
+                const wait = pipeline.push(item);
+                if (wait) await wait;
+              }
+            }
+            // Records of a file are fully written before the next file's duplicates are tracked afresh.
+            await pipeline.endFile();
+          } catch (error) {
+            if (!(error instanceof FileFormatError)) throw error;
+            await pipeline.endFile();
+            pipeline.summary.fileErrors.push(error.message);
+          }
         }
-      }
-      return await pipeline.finish();
+        return pipeline.finish();
+      };
+      // A bulk load commits once, at the end: killed at any point, it leaves the database as it found it.
+      return await (options.bulk ? session.transaction(load) : load());
     } finally {
       await session.release();
     }
@@ -184,17 +201,36 @@ export class IngestionService {
   }
 }
 
-function readerFor(format: IngestFormat, p: string, progress?: ByteProgress): AsyncGenerator<SourceItem> {
+/** The file's items, a read chunk at a time. */
+function readerFor(format: IngestFormat, p: string, progress?: ByteProgress): AsyncGenerator<SourceItem[]> {
   switch (format) {
     case 'ndjson':
-      return readNdjson(p, progress);
+      return readNdjsonBatches(p, progress);
     case 'csv':
-      return readCsv(p, progress);
+      return inBatches(readCsv(p, progress));
     case 'berka':
-      return readBerka(p, progress);
+      return inBatches(readBerka(p, progress));
     case 'cdnow':
-      return readCdnow(p, progress);
+      return inBatches(readCdnow(p, progress));
   }
+}
+
+/** Groups a reader's items; what was read before a file error is still handed over, then the error. */
+async function* inBatches(items: AsyncIterable<SourceItem>, size = 1000): AsyncGenerator<SourceItem[]> {
+  let batch: SourceItem[] = [];
+  try {
+    for await (const item of items) {
+      batch.push(item);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    if (batch.length) yield batch;
+    throw error;
+  }
+  if (batch.length) yield batch;
 }
 
 function totalBytes(p: string, format: IngestFormat): number {

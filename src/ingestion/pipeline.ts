@@ -33,6 +33,8 @@ export interface IngestSummary {
   notLoaded: string[];
   /** Rows still waiting in ingest_pending for this source system after the run. */
   stillPending: number;
+  /** Tables a bulk load wrote with their indexes and keys dropped and rebuilt. */
+  rebuilt: string[];
 }
 
 export function emptySummary(): IngestSummary {
@@ -50,6 +52,7 @@ export function emptySummary(): IngestSummary {
     fileErrors: [],
     notLoaded: [],
     stillPending: 0,
+    rebuilt: [],
   };
 }
 
@@ -60,9 +63,17 @@ export interface PipelineContext {
   batchSize: number;
   /** Check keys repeated across batches of one file (needs the per-session seen table). */
   crossBatchDuplicates: boolean;
-  /** Called after each batch commits (the CLI's --verbose). */
+  /**
+   * Bulk load: the caller runs the whole load in one transaction (batches are savepoints), and records of the
+   * BULK_TYPES are staged per file and written set-based when the file ends (IngestionRepository.writeBulk).
+   */
+  bulk?: boolean;
+  /** Called after each batch commits (the CLI's --verbose); in a bulk load, after each batch is written. */
   onBatchCommitted?: (records: number, summary: IngestSummary) => void;
 }
+
+/** The high-volume record types a bulk load stages whole files of: nothing links to them, nothing is resolved from them. */
+export const BULK_TYPES: readonly RecordType[] = ['transaction', 'session', 'purchase'];
 
 /** SQLSTATE classes that mean "this data", not "this database": data exceptions and integrity violations. */
 function isDataError(error: unknown): boolean {
@@ -76,6 +87,7 @@ function isDataError(error: unknown): boolean {
  */
 export class IngestionPipeline {
   private batch: ValidRecord[] = [];
+  private staged: StagedRecords;
   private inFlight?: Promise<void>;
   private readonly repo: IngestionRepository;
 
@@ -87,6 +99,7 @@ export class IngestionPipeline {
     readonly summary: IngestSummary = emptySummary(),
   ) {
     this.repo = new IngestionRepository(sql);
+    this.staged = new StagedRecords();
   }
 
   private counts(type: RecordType): TypeCounts {
@@ -100,13 +113,75 @@ export class IngestionPipeline {
     await this.rejects.write(r);
   }
 
-  /** Feeds one file's items; call startFile first so duplicates are tracked per file. */
+  /** Feeds one file's items; call startFile first so duplicates are tracked per file, and endFile after. */
   async startFile(): Promise<void> {
     await this.flush();
     if (this.ctx.crossBatchDuplicates) await this.repo.createSeenTable();
+    if (this.ctx.bulk) for (const type of BULK_TYPES) await this.repo.createBulkStage(type);
   }
 
-  async push(item: SourceItem): Promise<void> {
+  /** Writes what is left of the file, then (bulk load) the file's staged records. */
+  async endFile(): Promise<void> {
+    await this.flush();
+    if (!this.ctx.bulk) return;
+    for (const type of WRITE_ORDER) {
+      if (!BULK_TYPES.includes(type)) continue;
+      const { staged, rejected } = await this.repo.rejectBulkDuplicates(type);
+      for (const r of rejected) await this.reject(r);
+      if (staged > 0) {
+        try {
+          const c = await this.sql.transaction(() => this.repo.writeBulk(type, this.ctx.system, staged, this.ctx.partnerId));
+          await this.applyCounts(type, c);
+          if (c.rebuilt && !this.summary.rebuilt.includes(c.table)) this.summary.rebuilt.push(c.table);
+        } catch (error) {
+          if (!isDataError(error)) throw error;
+          // The database refused something validation let through: write the stage the ordinary way, halving
+          // around the refused rows so the rest still loads.
+          const { min, max } = await this.repo.bulkRowNumbers(type);
+          await this.writeBulkRange(type, min, max);
+        }
+      }
+      await this.repo.dropBulkStage(type);
+    }
+  }
+
+  private async writeBulkRange(type: RecordType, from: number, to: number): Promise<void> {
+    let c: WriteCounts;
+    try {
+      c = await this.sql.transaction(() => this.repo.writeBulkRange(type, this.ctx.system, from, to, this.ctx.partnerId));
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (from >= to) {
+        const row = await this.repo.bulkRow(type, from);
+        if (row) await this.reject({ file: row._file, line: row._line, type, key: row.source_key, reason: `database refused the record: ${(error as Error).message}` });
+        return;
+      }
+      const mid = Math.floor((from + to) / 2);
+      await this.writeBulkRange(type, from, mid);
+      await this.writeBulkRange(type, mid + 1, to);
+      return;
+    }
+    await this.applyCounts(type, c);
+  }
+
+  private async applyCounts(type: RecordType, c: WriteCounts): Promise<void> {
+    const t = this.counts(type);
+    t.inserted += c.inserted;
+    t.updated += c.updated;
+    t.unchanged += c.unchanged;
+    t.pending += c.parked;
+    this.summary.inserted += c.inserted;
+    this.summary.updated += c.updated;
+    this.summary.unchanged += c.unchanged;
+    this.summary.pending += c.parked;
+    for (const r of c.rejected) await this.reject(r);
+  }
+
+  /**
+   * Takes one item. Returns a promise only when there is something to wait for (a rejection to write, a full
+   * batch to hand over): the ingestion loop awaits nothing for most records.
+   */
+  push(item: SourceItem): Promise<void> | undefined {
     this.summary.read += 1;
     if (item.rejection) return this.reject(item.rejection);
     const result = validateRecord(item.raw!, item.file, item.line, this.ctx.validation);
@@ -115,16 +190,22 @@ export class IngestionPipeline {
       return this.reject(result);
     }
     this.counts(result.type).read += 1;
-    this.batch.push(result);
-    if (this.batch.length >= this.ctx.batchSize) {
-      // Write this batch while the next one is read and validated: Node parses as PostgreSQL writes.
-      const batch = this.batch;
-      this.batch = [];
-      await this.inFlight;
-      this.inFlight = this.writeBatch(batch);
-      // Marked handled here; the error still surfaces at the next await of inFlight.
-      this.inFlight.catch(() => undefined);
-    }
+    if (this.ctx.bulk && BULK_TYPES.includes(result.type)) this.staged.add(result);
+    else this.batch.push(result);
+    if (this.batch.length + this.staged.rows >= this.ctx.batchSize) return this.handOver();
+    return undefined;
+  }
+
+  /** Writes the full batch while the next one is read and validated: Node parses as PostgreSQL writes. */
+  private async handOver(): Promise<void> {
+    const batch = this.batch;
+    const staged = this.staged;
+    this.batch = [];
+    this.staged = new StagedRecords();
+    await this.inFlight;
+    this.inFlight = this.writeBatch(batch, staged);
+    // Marked handled here; the error still surfaces at the next await of inFlight.
+    this.inFlight.catch(() => undefined);
   }
 
   /** Waits for the batch in flight, then writes what is left. */
@@ -132,10 +213,12 @@ export class IngestionPipeline {
     const inFlight = this.inFlight;
     this.inFlight = undefined;
     await inFlight;
-    if (this.batch.length === 0) return;
+    if (this.batch.length === 0 && this.staged.rows === 0) return;
     const batch = this.batch;
+    const staged = this.staged;
     this.batch = [];
-    await this.writeBatch(batch);
+    this.staged = new StagedRecords();
+    await this.writeBatch(batch, staged);
   }
 
   async finish(): Promise<IngestSummary> {
@@ -144,42 +227,69 @@ export class IngestionPipeline {
     return this.summary;
   }
 
-  private async writeBatch(batch: ValidRecord[]): Promise<void> {
-    let result: { counts: Map<RecordType, WriteCounts>; created: number; merged: number; promoted: number; rejected: Rejection[] };
+  private async writeBatch(batch: ValidRecord[], staged: StagedRecords): Promise<void> {
+    if (batch.length) await this.writeRecords(batch);
+    if (staged.rows) await this.writeStaged(staged);
+    this.ctx.onBatchCommitted?.(batch.length + staged.rows, this.summary);
+  }
+
+  /** Bulk load: purchases' partner customers are resolved now; the records join the file's bulk stage. */
+  private async writeStaged(staged: StagedRecords): Promise<void> {
+    if (staged.implicitKeys.length) {
+      const c = await this.sql.transaction(() => this.identity.resolveCustomers(this.sql, this.ctx.system, [], staged.implicitKeys));
+      await this.applyCounts('customer', { inserted: c.inserted, updated: c.updated, unchanged: c.unchanged, parked: 0, rejected: [] });
+      this.summary.customersCreated += c.customersCreated;
+      this.summary.customersMerged += c.customersMerged;
+    }
+    for (const [type, records] of staged.records) await this.appendRecords(type, records);
+  }
+
+  /** Records into the bulk stage in one statement (COPY on PostgreSQL). */
+  private appendRecords(type: RecordType, records: ValidRecord[]): Promise<void> {
+    return this.writeHalving(
+      records,
+      (part) => this.repo.appendBulk(type, part),
+      async () => undefined,
+    );
+  }
+
+  private writeRecords(batch: ValidRecord[]): Promise<void> {
+    return this.writeHalving(batch, (part) => this.writeInTransaction(part), (result) => this.applyBatch(result));
+  }
+
+  /**
+   * Runs write over the records in a transaction (a savepoint in a bulk load), then done with its result. When
+   * the database refuses the data (validation should have caught it), halves the records until the refused
+   * one is alone and rejects it, so the rest still loads.
+   */
+  private async writeHalving<T>(records: ValidRecord[], write: (part: ValidRecord[]) => Promise<T>, done: (result: T) => Promise<void>): Promise<void> {
+    let result: T;
     try {
-      result = await this.sql.transaction(() => this.writeInTransaction(batch));
+      result = await this.sql.transaction(() => write(records));
     } catch (error) {
       if (!isDataError(error)) throw error;
-      // Validation should have caught it; find the offending record(s) by halving, so the rest still loads.
-      if (batch.length === 1) {
-        const r = batch[0];
+      if (records.length === 1) {
+        const r = records[0];
         await this.reject({ file: r.file, line: r.line, type: r.type, key: r.key, reason: `database refused the record: ${(error as Error).message}` });
         return;
       }
-      const mid = batch.length >> 1;
-      await this.writeBatch(batch.slice(0, mid));
-      await this.writeBatch(batch.slice(mid));
+      const mid = records.length >> 1;
+      await this.writeHalving(records.slice(0, mid), write, done);
+      await this.writeHalving(records.slice(mid), write, done);
       return;
     }
-    for (const [type, c] of result.counts) {
-      const t = this.counts(type);
-      t.inserted += c.inserted;
-      t.updated += c.updated;
-      t.unchanged += c.unchanged;
-      t.pending += c.parked;
-      this.summary.inserted += c.inserted;
-      this.summary.updated += c.updated;
-      this.summary.unchanged += c.unchanged;
-      this.summary.pending += c.parked;
-    }
+    await done(result);
+  }
+
+  private async applyBatch(result: BatchResult): Promise<void> {
+    for (const [type, c] of result.counts) await this.applyCounts(type, { ...c, rejected: [] });
     this.summary.customersCreated += result.created;
     this.summary.customersMerged += result.merged;
     this.summary.promoted += result.promoted;
     for (const r of result.rejected) await this.reject(r);
-    this.ctx.onBatchCommitted?.(batch.length, this.summary);
   }
 
-  private async writeInTransaction(batch: ValidRecord[]) {
+  private async writeInTransaction(batch: ValidRecord[]): Promise<BatchResult> {
     // Batches from concurrent loads (CLI and API) take turns: identity resolution reads then writes, and two
     // interleaved batches could each create a customer for the same person.
     await this.repo.lockIngestion();
@@ -253,6 +363,31 @@ export class IngestionPipeline {
       }
     }
     return { counts, created, merged, promoted, rejected };
+  }
+}
+
+/** What one batch's transaction wrote. */
+interface BatchResult {
+  counts: Map<RecordType, WriteCounts>;
+  created: number;
+  merged: number;
+  promoted: number;
+  rejected: Rejection[];
+}
+
+/** A batch's records of the BULK_TYPES on their way to the file's bulk stage. */
+class StagedRecords {
+  readonly records = new Map<RecordType, ValidRecord[]>();
+  /** Partner customer references of staged purchases, resolved before the purchases are staged. */
+  readonly implicitKeys: string[] = [];
+  rows = 0;
+
+  add(r: ValidRecord): void {
+    this.rows += 1;
+    if (r.type === 'purchase') this.implicitKeys.push(r.values.customerKey as string);
+    const list = this.records.get(r.type);
+    if (list) list.push(r);
+    else this.records.set(r.type, [r]);
   }
 }
 

@@ -11,6 +11,9 @@ import { DataSource } from 'typeorm';
  * back to one INSERT ... SELECT FROM jsonb_to_recordset($1) per batch there.
  */
 export class SqlSession {
+  /** Open transactions on this connection: a nested transaction() is a savepoint (bulk loads run a whole load as one). */
+  private depth = 0;
+
   private constructor(
     readonly client: PoolClient,
     readonly canCopy: boolean,
@@ -31,27 +34,40 @@ export class SqlSession {
     return (await this.client.query(text, params)).rowCount ?? 0;
   }
 
+  /**
+   * Runs fn in a transaction; inside another one it is a savepoint, so an error undoes fn's writes only and
+   * the outer transaction goes on.
+   */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.client.query('BEGIN');
+    const savepoint = this.depth > 0 ? `fattail_sp_${this.depth}` : undefined;
+    await this.client.query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN');
+    this.depth += 1;
     try {
       const result = await fn();
-      await this.client.query('COMMIT');
+      await this.client.query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
       return result;
     } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
+      await this.client.query(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      this.depth -= 1;
     }
   }
 
-  /** Loads rows (arrays in column order) into a table: COPY on PostgreSQL, one jsonb INSERT on PGlite. */
-  async load(table: string, columns: readonly { name: string; type: string }[], rows: readonly (readonly unknown[])[]): Promise<void> {
-    if (rows.length === 0) return;
+  /** True inside transaction(). */
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  /** Loads records into a table, each column's value read by its function: COPY on PostgreSQL, one jsonb INSERT on PGlite. */
+  async load<R>(table: string, columns: readonly LoadColumn<R>[], records: readonly R[]): Promise<void> {
+    if (records.length === 0) return;
     if (this.canCopy) {
       const stream = this.client.query(copyFrom(`COPY ${table} (${columns.map((c) => c.name).join(', ')}) FROM STDIN`));
-      await pipeline(Readable.from(copyChunks(rows)), stream);
+      await pipeline(Readable.from(copyChunks(columns, records)), stream);
       return;
     }
-    const json = JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i]]))));
+    const json = JSON.stringify(records.map((r) => Object.fromEntries(columns.map((c) => [c.name, c.value(r)]))));
     const def = columns.map((c) => `${c.name} ${c.type}`).join(', ');
     await this.client.query(`INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${def})`, [json]);
   }
@@ -61,10 +77,25 @@ export class SqlSession {
   }
 }
 
-function* copyChunks(rows: readonly (readonly unknown[])[]): Generator<string> {
+export interface LoadColumn<R> {
+  name: string;
+  type: string;
+  value: (record: R) => unknown;
+}
+
+/** One record as a line of COPY text. */
+function copyLine<R>(columns: readonly LoadColumn<R>[], record: R): string {
+  let line = '';
+  const last = columns.length - 1;
+  for (let i = 0; i <= last; i++) line += copyValue(columns[i].value(record)) + (i === last ? '\n' : '\t');
+  return line;
+}
+
+/** COPY text, about 64 KB a chunk, written straight from the records (no arrays per row). */
+function* copyChunks<R>(columns: readonly LoadColumn<R>[], records: readonly R[]): Generator<string> {
   let buf = '';
-  for (const row of rows) {
-    buf += row.map(copyValue).join('\t') + '\n';
+  for (const record of records) {
+    buf += copyLine(columns, record);
     if (buf.length > 1 << 16) {
       yield buf;
       buf = '';
@@ -76,6 +107,9 @@ function* copyChunks(rows: readonly (readonly unknown[])[]): Generator<string> {
 /** COPY text format: \N is null; backslash, tab, newline and carriage return are escaped. */
 export function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+  if (typeof v === 'number') return String(v);
+  const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return NEEDS_ESCAPE.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 }
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;

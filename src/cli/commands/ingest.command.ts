@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { limitHeapGrowth } from '../../common/heap';
 import { loadConfig } from '../../config/config';
 import { migrate, openDatabase } from '../../database/database';
 import { IngestSummary } from '../../ingestion/pipeline';
@@ -14,6 +15,7 @@ interface IngestOptions {
   format?: IngestFormat;
   rejects?: string;
   verbose?: boolean;
+  bulk?: boolean;
 }
 
 export function formatSummary(s: IngestSummary, rejectsPath: string): string {
@@ -31,6 +33,7 @@ export function formatSummary(s: IngestSummary, rejectsPath: string): string {
     if (c.read === 0) continue;
     lines.push(`  ${type.padEnd(16)} read ${c.read}, inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}, rejected ${c.rejected}, pending ${c.pending}`);
   }
+  if (s.rebuilt.length) lines.push(`bulk load rebuilt the indexes of: ${s.rebuilt.join(', ')}`);
   for (const n of s.notLoaded) lines.push(`not loaded: ${n}`);
   for (const e of s.fileErrors) lines.push(`FILE ERROR: ${e}`);
   return lines.join('\n') + '\n';
@@ -45,8 +48,10 @@ export function registerIngestCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'input format (default: from the file name; a folder is berka)').choices([...INGEST_FORMATS]))
     .option('--rejects <file>', 'NDJSON file for rejected records (default: <first path>.rejects.ndjson in the current folder)')
     .option('--verbose', 'print a line to stderr after each committed batch')
+    .option('--bulk', 'bulk load: one transaction for the whole load; transactions, sessions and purchases written per file, set-based (see docs/ingestion.md)')
     .argument('<paths...>', 'files to load (berka: the folder)')
     .action(async (paths: string[], opts: IngestOptions) => {
+      limitHeapGrowth();
       const config = loadConfig();
       const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, applicationName: 'fattail-ingest' });
       const rejectsPath = opts.rejects ?? `${path.basename(paths[0].replace(/[\\/]+$/, ''))}.rejects.ndjson`;
@@ -62,8 +67,14 @@ export function registerIngestCommand(program: Command): void {
           format: opts.format,
           rejects: sink,
           onTotalBytes: (total) => bar?.start(total, 0),
+          bulk: opts.bulk,
           onBatchCommitted: opts.verbose
-            ? (n, s) => process.stderr.write(`batch committed: ${n} records (read ${s.read}, inserted ${s.inserted}, rejected ${s.rejected})\n`)
+            ? (n, s) =>
+                process.stderr.write(
+                  opts.bulk
+                    ? `batch written: ${n} records (read ${s.read}; a bulk load commits when it ends)\n`
+                    : `batch committed: ${n} records (read ${s.read}, inserted ${s.inserted}, rejected ${s.rejected})\n`,
+                )
             : undefined,
           progress: {
             add(bytes) {

@@ -72,8 +72,9 @@ export function sniffEncoding(file: string, head: Buffer): void {
 /**
  * Streams a file as lines (LF or CRLF), memory bounded by the longest line. Decodes a chunk at a time and
  * only falls back to line-by-line decoding when a chunk holds invalid UTF-8, so bad lines are pinpointed.
+ * Yields each 1 MB chunk's lines together: one await per chunk, not per line (bulk loads read millions).
  */
-export async function* readLines(file: string, progress?: ByteProgress): AsyncGenerator<RawLine> {
+export async function* readLineBatches(file: string, progress?: ByteProgress): AsyncGenerator<RawLine[]> {
   let rest: Buffer = Buffer.alloc(0);
   let lineNo = 0;
   let first = true;
@@ -97,10 +98,11 @@ export async function* readLines(file: string, progress?: ByteProgress): AsyncGe
     } catch {
       text = undefined;
     }
+    const lines: RawLine[] = [];
     if (text !== undefined) {
       for (const l of text.split('\n')) {
         lineNo += 1;
-        yield { line: lineNo, text: l.endsWith('\r') ? l.slice(0, -1) : l };
+        lines.push({ line: lineNo, text: l.endsWith('\r') ? l.slice(0, -1) : l });
       }
     } else {
       let start = 0;
@@ -110,16 +112,22 @@ export async function* readLines(file: string, progress?: ByteProgress): AsyncGe
         let end = nl;
         if (end > start && complete[end - 1] === 0x0d) end -= 1;
         lineNo += 1;
-        yield decodeLine(complete.subarray(start, end), lineNo);
+        lines.push(decodeLine(complete.subarray(start, end), lineNo));
         start = nl + 1;
       }
     }
+    yield lines;
   }
   if (first) return;
   if (rest.length > 0) {
     let end = rest.length;
     if (rest[end - 1] === 0x0d) end -= 1;
     lineNo += 1;
-    yield decodeLine(rest.subarray(0, end), lineNo);
+    yield [decodeLine(rest.subarray(0, end), lineNo)];
   }
+}
+
+/** readLineBatches, a line at a time. */
+export async function* readLines(file: string, progress?: ByteProgress): AsyncGenerator<RawLine> {
+  for await (const lines of readLineBatches(file, progress)) yield* lines;
 }

@@ -114,6 +114,8 @@ describe(`SIGKILL mid-load, then re-run, equals one clean run (${testDatabaseKin
   const dir = tempDir('fattail-crash-');
   const data = path.join(dir, 'load.ndjson');
   const targets: Target[] = [];
+  /** The clean single run of the first test, the reference for the bulk one. */
+  let cleanTarget: Target | undefined;
   beforeAll(async () => {
     await writeDataFile(data);
   });
@@ -122,6 +124,25 @@ describe(`SIGKILL mid-load, then re-run, equals one clean run (${testDatabaseKin
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * Starts the load, SIGKILLs it once `killAfter` progress lines have appeared, checks it died of the signal,
+   * then runs it again to the end.
+   */
+  async function killThenRerun(target: Target, args: string[], progress: RegExp, killAfter: number) {
+    const first = runCli(target, args);
+    let seen = 0;
+    first.child.stderr!.on('data', (b: Buffer) => {
+      seen += (b.toString().match(progress) ?? []).length;
+      if (seen >= killAfter && first.child.exitCode === null) first.child.kill('SIGKILL');
+    });
+    const killed = await first.done;
+    expect([killed.signal, killed.stderr.replace(/batch (committed|written).*\n/g, '')]).toEqual(['SIGKILL', '']);
+    const rerun = await runCli(target, args).done;
+    expect(rerun.stderr.replace(/batch (committed|written).*\n/g, '')).toBe('');
+    expect(rerun.code).toBe(0);
+    return rerun;
+  }
+
   it('ends exactly where a clean run ends', async () => {
     const args = ['ingest', '--source', 'core-banking', '--verbose', '--rejects', path.join(dir, 'r.ndjson'), data];
     const crashed = await makeTarget();
@@ -129,18 +150,7 @@ describe(`SIGKILL mid-load, then re-run, equals one clean run (${testDatabaseKin
     targets.push(crashed, clean);
 
     // Kill once a few batches have committed, so the kill lands inside a later batch.
-    const first = runCli(crashed, args);
-    let committed = 0;
-    first.child.stderr!.on('data', (b: Buffer) => {
-      committed += (b.toString().match(/batch committed/g) ?? []).length;
-      if (committed >= 3 && first.child.exitCode === null) first.child.kill('SIGKILL');
-    });
-    const killed = await first.done;
-    expect([killed.signal, killed.stderr.replace(/batch committed.*\n/g, '')]).toEqual(['SIGKILL', '']);
-
-    const rerun = await runCli(crashed, args).done;
-    expect(rerun.stderr.replace(/batch committed.*\n/g, '')).toBe('');
-    expect(rerun.code).toBe(0);
+    await killThenRerun(crashed, args, /batch committed/g, 3);
     const single = await runCli(clean, args).done;
     expect(single.code).toBe(0);
     expect(single.stdout).toMatch(/rejected: +0/);
@@ -163,5 +173,30 @@ describe(`SIGKILL mid-load, then re-run, equals one clean run (${testDatabaseKin
     expect(again.stdout).toMatch(/inserted: +0\n/);
     expect(again.stdout).toMatch(/updated: +0\n/);
     expect(readFileSync(path.join(dir, 'load.ndjson')).length).toBeGreaterThan(1_000_000);
+    cleanTarget = clean;
+  }, 600_000);
+
+  it('a bulk load killed mid-way and run again ends where the batched clean run ends, indexes and keys intact', async () => {
+    expect(cleanTarget).toBeDefined();
+    const args = ['ingest', '--source', 'core-banking', '--bulk', '--verbose', '--rejects', path.join(dir, 'rb.ndjson'), data];
+    const crashed = await makeTarget();
+    targets.push(crashed);
+    // Half-way through the file: its bulk-staged transactions and a share of its customers are written, uncommitted.
+    const rerun = await killThenRerun(crashed, args, /batch written/g, 12);
+    expect(rerun.stdout).toMatch(/bulk load rebuilt the indexes of: bank_transaction/);
+    const a = await crashed.open();
+    const b = await cleanTarget!.open();
+    try {
+      const [sa, sb] = [await snapshot(a), await snapshot(b)];
+      for (const table of Object.keys(sb)) expect([table, sa[table]]).toEqual([table, sb[table]]);
+      const keys = `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'bank_transaction'::regclass
+                     UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'bank_transaction' ORDER BY 1, 2`;
+      const [ka, kb] = [await a.dataSource.query(keys), await b.dataSource.query(keys)];
+      expect(ka.length).toBeGreaterThanOrEqual(7);
+      expect(ka).toEqual(kb);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   }, 600_000);
 });
