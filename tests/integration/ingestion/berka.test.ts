@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, TestDatabase, testDatabaseKind } from '../../helpers/test-database';
-import { count, DATASETS, ingest } from './helpers';
+import { count, DATASETS, ingest, snapshot } from './helpers';
 
 const BERKA = path.join(DATASETS, 'berka');
 const present = existsSync(path.join(BERKA, 'client.asc'));
@@ -102,5 +102,20 @@ describeIf(present ? `berka adapter on the PKDD'99 data (${testDatabaseKind()})`
     expect(again).toMatchObject({ inserted: 0, updated: 0, rejected: 0, pending: 0, customersCreated: 0, customersMerged: 0 });
     expect(again.unchanged).toBe(again.read);
     expect(again.read).toBe(first.read);
+  }, 600_000);
+
+  it('ends with the same tables through --bulk, which a second bulk run leaves unchanged', async () => {
+    const bulkDb = await createTestDatabase();
+    try {
+      const bulk = await ingest(bulkDb, 'core-banking', [BERKA], { format: 'berka', bulk: true });
+      expect(bulk).toMatchObject({ read: first.read, rejected: 0, customersCreated: 5369, rebuilt: ['bank_transaction'] });
+      const [a, b] = [await snapshot(db), await snapshot(bulkDb)];
+      expect(b.bank_transaction).toHaveLength(46997);
+      for (const table of Object.keys(a)) expect([table, b[table]]).toEqual([table, a[table]]);
+      const again = await ingest(bulkDb, 'core-banking', [BERKA], { format: 'berka', bulk: true });
+      expect(again).toMatchObject({ inserted: 0, updated: 0, rejected: 0, unchanged: first.read });
+    } finally {
+      await bulkDb.close();
+    }
   }, 600_000);
 });

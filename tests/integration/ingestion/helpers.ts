@@ -19,7 +19,7 @@ export async function ingest(
   db: TestDatabase,
   source: SourceKind,
   paths: string[],
-  options: { partnerCode?: string; format?: IngestFormat } = {},
+  options: { partnerCode?: string; format?: IngestFormat; bulk?: boolean } = {},
 ): Promise<IngestSummary & { rejections: MemoryRejectSink['rejections'] }> {
   const sink = new MemoryRejectSink();
   const summary = await new IngestionService(db).ingestFiles(source, paths, { ...options, rejects: sink });
