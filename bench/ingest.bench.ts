@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { Database, migrate, openDatabase } from '../src/database/database';
+import { Database, INGEST_SESSION_SETTINGS, migrate, openDatabase } from '../src/database/database';
 import { IngestSummary } from '../src/ingestion/pipeline';
 import { IngestionService } from '../src/ingestion/ingestion.service';
 import { MemoryRejectSink } from '../src/ingestion/rejects';
@@ -91,7 +91,8 @@ async function withDatabase<T>(adminUrl: string, fn: (url: string) => Promise<T>
 /** A fresh database with the bench's customers and accounts, ready for the transactions file. */
 async function withAccounts<T>(adminUrl: string, fn: (db: Database, url: string) => Promise<T>): Promise<T> {
   return withDatabase(adminUrl, async (url) => {
-    const db = await openDatabase({ databaseUrl: url, poolSize: 2, applicationName: 'fattail-bench' });
+    // As `fattail ingest` opens it.
+    const db = await openDatabase({ databaseUrl: url, poolSize: 2, applicationName: 'fattail-bench', sessionSettings: INGEST_SESSION_SETTINGS });
     try {
       await migrate(db.dataSource);
       const service = new IngestionService(db);

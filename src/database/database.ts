@@ -18,7 +18,19 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** PostgreSQL streaming replicas for reads (see read-routing.ts); writes always go to databaseUrl. */
   replicaUrls?: string[];
+  /**
+   * PostgreSQL only: server settings every connection starts with (sent as `-c name=value` startup options,
+   * which a connection pooler such as PgBouncer may have to be told to accept). Bulk ingestion asks for
+   * INGEST_SESSION_SETTINGS; the API server sends none.
+   */
+  sessionSettings?: Record<string, string>;
 }
+
+/**
+ * What `fattail ingest` connections start with: room in memory for the temporary tables that stage whole files
+ * (taken only when used; PostgreSQL refuses to change it once a connection has used a temporary table).
+ */
+export const INGEST_SESSION_SETTINGS: Readonly<Record<string, string>> = { temp_buffers: '256MB' };
 
 export interface Database {
   dataSource: DataSource;
@@ -58,9 +70,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const queryCounter = new QueryCounter();
   if (options.databaseUrl) {
     const dataSource = new DataSource(
-      // Ingestion stages whole files in temporary tables: room for them in memory (taken only when used; the
-      // setting cannot change once a connection has used one).
-      dataSourceOptions(options.databaseUrl, options.poolSize ?? 10, queryCounter, options.applicationName, options.replicaUrls, undefined, '-c temp_buffers=256MB'),
+      dataSourceOptions(
+        options.databaseUrl,
+        options.poolSize ?? 10,
+        queryCounter,
+        options.applicationName,
+        options.replicaUrls,
+        undefined,
+        options.sessionSettings && Object.entries(options.sessionSettings).map(([name, value]) => `-c ${name}=${value}`).join(' '),
+      ),
     );
     await dataSource.initialize();
     return { dataSource, kind: 'postgres', queryCounter, close: () => dataSource.destroy() };

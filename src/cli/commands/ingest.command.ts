@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { limitHeapGrowth } from '../../common/heap';
 import { loadConfig } from '../../config/config';
-import { migrate, openDatabase } from '../../database/database';
+import { INGEST_SESSION_SETTINGS, migrate, openDatabase } from '../../database/database';
 import { IngestSummary } from '../../ingestion/pipeline';
 import { INGEST_FORMATS, IngestFormat, IngestionService } from '../../ingestion/ingestion.service';
 import { SOURCE_KINDS, SourceKind } from '../../ingestion/records';
@@ -53,7 +53,12 @@ export function registerIngestCommand(program: Command): void {
     .action(async (paths: string[], opts: IngestOptions) => {
       limitHeapGrowth();
       const config = loadConfig();
-      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, applicationName: 'fattail-ingest' });
+      const db = await openDatabase({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        applicationName: 'fattail-ingest',
+        sessionSettings: INGEST_SESSION_SETTINGS,
+      });
       const rejectsPath = opts.rejects ?? `${path.basename(paths[0].replace(/[\\/]+$/, ''))}.rejects.ndjson`;
       const sink = new FileRejectSink(rejectsPath);
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'ingest [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left', stream: process.stderr }, Presets.shades_classic) : undefined;
