@@ -69,7 +69,7 @@ function updatable(u: UpsertSpec): string[] {
  * INSERT ... SELECT ... ON CONFLICT (source_system, source_key) DO UPDATE only where the row differs, so an
  * identical re-send touches nothing; RETURNING xmax = 0 tells inserts from updates.
  */
-export function renderUpsert(u: UpsertSpec, stage: string): string {
+function renderUpsert(u: UpsertSpec, stage: string): string {
   const names = Object.keys(u.cols);
   const upd = updatable(u);
   const set = upd.map((n) => `${n} = EXCLUDED.${n}`).concat(u.touch ? [`${u.touch} = now()`] : []);
@@ -87,7 +87,7 @@ export function renderUpsert(u: UpsertSpec, stage: string): string {
  * (the load drops the index first). `types` casts each expression to its column's type, so "differs"
  * compares what would be stored, as EXCLUDED does.
  */
-export function renderUpdateThenInsert(u: UpsertSpec, stage: string, types: Record<string, string>): { update: string; insert: string } {
+function renderUpdateThenInsert(u: UpsertSpec, stage: string, types: Record<string, string>): { update: string; insert: string } {
   const names = Object.keys(u.cols);
   const upd = updatable(u);
   const select = names.map((n) => `(${u.cols[n]})::${types[n]} AS ${n}`).join(', ');

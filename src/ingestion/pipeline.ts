@@ -72,7 +72,10 @@ export interface PipelineContext {
   onBatchCommitted?: (records: number, summary: IngestSummary) => void;
 }
 
-/** The high-volume record types a bulk load stages whole files of: nothing links to them, nothing is resolved from them. */
+/**
+ * The high-volume record types a bulk load stages whole files of: nothing links to them, nothing is resolved
+ * from them. In write order (WRITE_ORDER).
+ */
 export const BULK_TYPES: readonly RecordType[] = ['transaction', 'session', 'purchase'];
 
 /** SQLSTATE classes that mean "this data", not "this database": data exceptions and integrity violations. */
@@ -88,6 +91,8 @@ function isDataError(error: unknown): boolean {
 export class IngestionPipeline {
   private batch: ValidRecord[] = [];
   private staged: StagedRecords;
+  /** The BULK_TYPES this source may send: the only ones a bulk load stages (none when not bulk). */
+  private readonly bulkTypes: readonly RecordType[];
   private inFlight?: Promise<void>;
   private readonly repo: IngestionRepository;
 
@@ -100,6 +105,7 @@ export class IngestionPipeline {
   ) {
     this.repo = new IngestionRepository(sql);
     this.staged = new StagedRecords();
+    this.bulkTypes = ctx.bulk ? BULK_TYPES.filter((t) => ctx.validation.allowedTypes.includes(t)) : [];
   }
 
   private counts(type: RecordType): TypeCounts {
@@ -117,15 +123,13 @@ export class IngestionPipeline {
   async startFile(): Promise<void> {
     await this.flush();
     if (this.ctx.crossBatchDuplicates) await this.repo.createSeenTable();
-    if (this.ctx.bulk) for (const type of BULK_TYPES) await this.repo.createBulkStage(type);
+    for (const type of this.bulkTypes) await this.repo.createBulkStage(type);
   }
 
   /** Writes what is left of the file, then (bulk load) the file's staged records. */
   async endFile(): Promise<void> {
     await this.flush();
-    if (!this.ctx.bulk) return;
-    for (const type of WRITE_ORDER) {
-      if (!BULK_TYPES.includes(type)) continue;
+    for (const type of this.bulkTypes) {
       const { staged, rejected } = await this.repo.rejectBulkDuplicates(type);
       for (const r of rejected) await this.reject(r);
       if (staged > 0) {
@@ -190,7 +194,7 @@ export class IngestionPipeline {
       return this.reject(result);
     }
     this.counts(result.type).read += 1;
-    if (this.ctx.bulk && BULK_TYPES.includes(result.type)) this.staged.add(result);
+    if (this.bulkTypes.includes(result.type)) this.staged.add(result);
     else this.batch.push(result);
     if (this.batch.length + this.staged.rows >= this.ctx.batchSize) return this.handOver();
     return undefined;

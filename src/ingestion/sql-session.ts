@@ -54,11 +54,6 @@ export class SqlSession {
     }
   }
 
-  /** True inside transaction(). */
-  get inTransaction(): boolean {
-    return this.depth > 0;
-  }
-
   /** Loads records into a table, each column's value read by its function: COPY on PostgreSQL, one jsonb INSERT on PGlite. */
   async load<R>(table: string, columns: readonly LoadColumn<R>[], records: readonly R[]): Promise<void> {
     if (records.length === 0) return;
