@@ -7,9 +7,10 @@ import { BERKA_NOT_LOADED, berkaFiles, readBerka } from './adapters/berka.adapte
 import { CDNOW_PARTNER, readCdnow } from './adapters/cdnow.adapter';
 import { readCsv } from './formats/csv.format';
 import { readNdjsonBatches } from './formats/ndjson.format';
-import { ByteProgress, FileFormatError } from './formats/read-lines';
+import { ByteProgress, FileFormatError, readLineChunks } from './formats/read-lines';
 import { IngestionConfig, loadIngestionConfig } from './ingestion.config';
 import { IngestionRepository } from './ingestion.repository';
+import { defaultParseWorkers, ParseWorkers } from './parse-workers';
 import { emptySummary, IngestionPipeline, IngestSummary } from './pipeline';
 import { Rejection, SOURCE_KINDS, SourceItem, SourceKind, sourceSystemOf, TYPES_BY_SOURCE } from './records';
 import { MemoryRejectSink, RejectSink } from './rejects';
@@ -35,6 +36,11 @@ export interface IngestFilesOptions {
    * table. See docs/ingestion.md.
    */
   bulk?: boolean;
+  /**
+   * Worker threads that parse and validate NDJSON files in a bulk load on PostgreSQL (default: one per CPU,
+   * at most 4; 0 parses in the calling thread). Other formats and batched loads parse in the calling thread.
+   */
+  parseWorkers?: number;
 }
 
 export interface IngestRecordsResult extends IngestSummary {
@@ -122,6 +128,11 @@ export class IngestionService {
         options.rejects,
       );
       options.onTotalBytes?.(paths.reduce((n, p) => n + totalBytes(p, formats[paths.indexOf(p)]), 0));
+      const workerCount = options.parseWorkers ?? defaultParseWorkers();
+      const workers =
+        options.bulk && session.canCopy && workerCount > 0 && formats.includes('ndjson')
+          ? new ParseWorkers(workerCount, { validation: pipeline.validation, bulkTypes: pipeline.copyTextTypes })
+          : undefined;
       const load = async () => {
         if (options.bulk) await new IngestionRepository(session).lockIngestion();
         for (let i = 0; i < paths.length; i++) {
@@ -129,10 +140,14 @@ export class IngestionService {
           if (format === 'berka') pipeline.summary.notLoaded.push(...BERKA_NOT_LOADED);
           await pipeline.startFile();
           try {
-            for await (const items of readerFor(format, paths[i], options.progress)) {
-              for (const item of items) {
-                const wait = pipeline.push(item);
-                if (wait) await wait;
+            if (workers && format === 'ndjson') {
+              await workers.run(paths[i], readLineChunks(paths[i], options.progress), (parsed) => pipeline.pushParsed(parsed));
+            } else {
+              for await (const items of readerFor(format, paths[i], options.progress)) {
+                for (const item of items) {
+                  const wait = pipeline.push(item);
+                  if (wait) await wait;
+                }
               }
             }
             // Records of a file are fully written before the next file's duplicates are tracked afresh.
@@ -146,7 +161,11 @@ export class IngestionService {
         return pipeline.finish();
       };
       // A bulk load commits once, at the end: killed at any point, it leaves the database as it found it.
-      return await (options.bulk ? session.transaction(load) : load());
+      try {
+        return await (options.bulk ? session.transaction(load) : load());
+      } finally {
+        await workers?.close();
+      }
     } finally {
       await session.release();
     }

@@ -67,6 +67,14 @@ export class SqlSession {
     await this.client.query(`INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${def})`, [json]);
   }
 
+  /** Loads rows already written as COPY text (copyLine) into a table's columns: PostgreSQL only. */
+  async copyText(table: string, columns: readonly { name: string }[], text: CopyText | readonly string[]): Promise<void> {
+    const chunks = text instanceof CopyText ? text.buffers() : [text.join('')];
+    if (chunks.length === 0) return;
+    const stream = this.client.query(copyFrom(`COPY ${table} (${columns.map((c) => c.name).join(', ')}) FROM STDIN`));
+    await pipeline(Readable.from(chunks), stream);
+  }
+
   async release(): Promise<void> {
     await this.releaseFn();
   }
@@ -79,7 +87,7 @@ export interface LoadColumn<R> {
 }
 
 /** One record as a line of COPY text. */
-function copyLine<R>(columns: readonly LoadColumn<R>[], record: R): string {
+export function copyLine<R>(columns: readonly LoadColumn<R>[], record: R): string {
   let line = '';
   const last = columns.length - 1;
   for (let i = 0; i <= last; i++) line += copyValue(columns[i].value(record)) + (i === last ? '\n' : '\t');
@@ -99,6 +107,40 @@ function* copyChunks<R>(columns: readonly LoadColumn<R>[], records: readonly R[]
   if (buf) yield buf;
 }
 
+/** Lines of COPY text gathered into UTF-8 buffers of about 64 KB (outside the JavaScript heap). */
+export class CopyText {
+  private readonly chunks: Buffer[] = [];
+  private pending = '';
+
+  add(line: string): void {
+    this.pending += line;
+    if (this.pending.length > 1 << 16) {
+      this.chunks.push(Buffer.from(this.pending));
+      this.pending = '';
+    }
+  }
+
+  /** Text already in buffers (from a parse worker), after what was added so far. */
+  addBuffers(buffers: readonly Uint8Array[]): void {
+    this.buffers();
+    for (const b of buffers) this.chunks.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  }
+
+  buffers(): Buffer[] {
+    if (this.pending) {
+      this.chunks.push(Buffer.from(this.pending));
+      this.pending = '';
+    }
+    return this.chunks;
+  }
+
+  /** The lines again (each with its newline), for splitting a refused COPY. */
+  lines(): string[] {
+    const text = Buffer.concat(this.buffers()).toString();
+    return text.split(/(?<=\n)/);
+  }
+}
+
 /** COPY text format: \N is null; backslash, tab, newline and carriage return are escaped. */
 export function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
@@ -108,3 +150,9 @@ export function copyValue(v: unknown): string {
 }
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/** The value copyValue wrote (a string; \N is null). */
+export function unescapeCopy(s: string): string | null {
+  if (s === '\\N') return null;
+  return s.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+}

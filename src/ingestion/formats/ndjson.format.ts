@@ -18,7 +18,7 @@ export async function* readNdjsonBatches(file: string, progress?: ByteProgress):
   }
 }
 
-function ndjsonItem(file: string, { line, text, invalidUtf8 }: RawLine): SourceItem | undefined {
+export function ndjsonItem(file: string, { line, text, invalidUtf8 }: RawLine): SourceItem | undefined {
   if (invalidUtf8) return { file, line, rejection: { file, line, reason: `line is not valid UTF-8 (first bad byte at column ${invalidUtf8.column})` } };
   if (text === undefined || text.length === 0 || (isBlankStart(text) && text.trim() === '')) return undefined;
   let parsed: unknown;

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 
 /** A whole file is unreadable as the format it claims (wrong delimiter, UTF-16, binary): the load of that file stops. */
@@ -69,12 +70,18 @@ export function sniffEncoding(file: string, head: Buffer): void {
   if (head.subarray(0, 4096).includes(0)) throw new FileFormatError(file, 'file contains NUL bytes: binary or UTF-16, expected UTF-8 text');
 }
 
+/** A run of whole lines of a file, as read: `count` lines (LF or CRLF) starting at line `firstLine`. */
+export interface LineChunk {
+  bytes: Buffer;
+  firstLine: number;
+  count: number;
+}
+
 /**
- * Streams a file as lines (LF or CRLF), memory bounded by the longest line. Decodes a chunk at a time and
- * only falls back to line-by-line decoding when a chunk holds invalid UTF-8, so bad lines are pinpointed.
- * Yields each 1 MB chunk's lines together: one await per chunk, not per line (bulk loads read millions).
+ * Streams a file as runs of whole lines, about 1 MB each, memory bounded by the longest line. Refuses files
+ * that are plainly not UTF-8 text before any line is handed over.
  */
-export async function* readLineBatches(file: string, progress?: ByteProgress): AsyncGenerator<RawLine[]> {
+export async function* readLineChunks(file: string, progress?: ByteProgress): AsyncGenerator<LineChunk> {
   let rest: Buffer = Buffer.alloc(0);
   let lineNo = 0;
   let first = true;
@@ -90,41 +97,62 @@ export async function* readLineBatches(file: string, progress?: ByteProgress): A
       rest = buf;
       continue;
     }
-    const complete = buf.subarray(0, lastNl);
+    const bytes = buf.subarray(0, lastNl);
     rest = Buffer.from(buf.subarray(lastNl + 1));
-    let text: string | undefined;
+    const count = countLines(bytes);
+    yield { bytes, firstLine: lineNo + 1, count };
+    lineNo += count;
+  }
+  if (!first && rest.length > 0) yield { bytes: rest, firstLine: lineNo + 1, count: 1 };
+}
+
+/** Lines in bytes that end before a final newline (so one more than the newlines inside). */
+function countLines(bytes: Buffer): number {
+  let n = 1;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) n += 1;
+  return n;
+}
+
+/**
+ * A chunk's lines, CR of CRLF removed. Decodes the chunk at once and only falls back to line-by-line decoding
+ * when it holds invalid UTF-8, so bad lines are pinpointed.
+ */
+export function splitLines({ bytes, firstLine }: LineChunk): RawLine[] {
+  const lines: RawLine[] = [];
+  let lineNo = firstLine;
+  let text: string | undefined;
+  if (isAscii(bytes)) {
+    // Most feeds are plain ASCII: no decoding at all (a third of the time of the UTF-8 decoder).
+    text = bytes.toString('latin1');
+  } else {
     try {
-      text = decoder.decode(complete);
+      text = decoder.decode(bytes);
     } catch {
       text = undefined;
     }
-    const lines: RawLine[] = [];
-    if (text !== undefined) {
-      for (const l of text.split('\n')) {
-        lineNo += 1;
-        lines.push({ line: lineNo, text: l.endsWith('\r') ? l.slice(0, -1) : l });
-      }
-    } else {
-      let start = 0;
-      while (start <= complete.length) {
-        let nl = complete.indexOf(0x0a, start);
-        if (nl === -1) nl = complete.length;
-        let end = nl;
-        if (end > start && complete[end - 1] === 0x0d) end -= 1;
-        lineNo += 1;
-        lines.push(decodeLine(complete.subarray(start, end), lineNo));
-        start = nl + 1;
-      }
-    }
-    yield lines;
   }
-  if (first) return;
-  if (rest.length > 0) {
-    let end = rest.length;
-    if (rest[end - 1] === 0x0d) end -= 1;
-    lineNo += 1;
-    yield [decodeLine(rest.subarray(0, end), lineNo)];
+  if (text !== undefined) {
+    for (const l of text.split('\n')) lines.push({ line: lineNo++, text: l.endsWith('\r') ? l.slice(0, -1) : l });
+    return lines;
   }
+  let start = 0;
+  while (start <= bytes.length) {
+    let nl = bytes.indexOf(0x0a, start);
+    if (nl === -1) nl = bytes.length;
+    let end = nl;
+    if (end > start && bytes[end - 1] === 0x0d) end -= 1;
+    lines.push(decodeLine(bytes.subarray(start, end), lineNo++));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+/**
+ * Streams a file as lines (LF or CRLF), memory bounded by the longest line. Yields each 1 MB chunk's lines
+ * together: one await per chunk, not per line (bulk loads read millions).
+ */
+export async function* readLineBatches(file: string, progress?: ByteProgress): AsyncGenerator<RawLine[]> {
+  for await (const chunk of readLineChunks(file, progress)) yield splitLines(chunk);
 }
 
 /** readLineBatches, a line at a time. */

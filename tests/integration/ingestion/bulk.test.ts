@@ -189,3 +189,58 @@ describe(`bulk load equals the batch-committed load (${testDatabaseKind()})`, ()
     expect(many).toBe(few);
   });
 });
+
+describe(`bulk load reads alike in parse workers and in the calling thread (${testDatabaseKind()})`, () => {
+  // On PostgreSQL a bulk load parses NDJSON in worker threads; parseWorkers: 0 parses in the calling thread
+  // (as PGlite always does). A file of several read chunks, with everything a reader must pinpoint.
+  const mixedDir = tempDir('fattail-bulk-mixed-');
+  const file = path.join(mixedDir, 'mixed.ndjson');
+  const dbs: TestDatabase[] = [];
+  beforeAll(() => {
+    const parts: Buffer[] = [];
+    const line = (r: object | string, eol = '\n') => parts.push(Buffer.from((typeof r === 'string' ? r : JSON.stringify(r)) + eol));
+    for (let c = 0; c < 10; c++) line({ type: 'customer', key: `C${c}`, fullName: `Zoë ${c} 北京` });
+    for (let c = 0; c < 10; c++) line({ type: 'account', key: `A${c}`, customerKey: `C${c}`, productType: 'CURRENT', openedAt: '2020-01-01' });
+    for (let i = 0; i < 9000; i++) {
+      if (i === 10) line('{"type": "transaction", "key": "T-broken", ');
+      if (i === 20) parts.push(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]));
+      if (i === 30) line('');
+      if (i === 4000) line({ ...tx(i, 'A1'), colour: 'red' });
+      if (i === 5000) line(tx(3, 'A2'));
+      // Transactions arrive before the last two accounts do (late data within the file).
+      if (i === 6000) line({ type: 'account', key: 'A10', customerKey: 'C1', productType: 'SAVINGS', openedAt: '2021-01-01' });
+      line({ ...tx(i, `A${i % 11}`), description: i % 7 === 0 ? `café Zürich ${i} 上海` : undefined }, i % 5 === 0 ? '\r\n' : '\n');
+    }
+    line({ type: 'customer', key: 'C10', fullName: 'Last' }, '');
+    writeFileSync(file, Buffer.concat(parts));
+  });
+  afterAll(async () => {
+    for (const db of dbs) await db.close();
+    rmSync(mixedDir, { recursive: true, force: true });
+  });
+
+  it('writes the same rows, counts and rejections from the same file', async () => {
+    const run = async (options: { bulk: boolean; parseWorkers?: number }) => {
+      const db = await createTestDatabase();
+      dbs.push(db);
+      const rejects = new MemoryRejectSink();
+      const summary = await new IngestionService(db).ingestFiles('core-banking', [file], { rejects, ...options });
+      return { summary: { ...summary, pending: undefined, promoted: undefined, rebuilt: undefined }, rejections: rejects.rejections, tables: await snapshot(db) };
+    };
+    const inWorkers = await run({ bulk: true, parseWorkers: 2 });
+    const inThread = await run({ bulk: true, parseWorkers: 0 });
+    const batched = await run({ bulk: false });
+    expect(inWorkers.summary).toMatchObject({ read: 9026, inserted: 9022, rejected: 4, fileErrors: [] });
+    expect(inWorkers.rejections.map((r) => [r.line, r.field, r.reason.slice(0, 30)])).toEqual([
+      [31, undefined, 'malformed JSON (truncated line'],
+      [42, undefined, 'line is not valid UTF-8 (first'],
+      [4024, 'colour', 'unknown field colour for recor'],
+      [5025, 'key', 'duplicate transaction key T3 ('],
+    ]);
+    for (const other of [inThread, batched]) {
+      expect(other.rejections).toEqual(inWorkers.rejections);
+      expect(other.summary).toEqual(inWorkers.summary);
+      for (const table of Object.keys(inWorkers.tables)) expect([table, other.tables[table]]).toEqual([table, inWorkers.tables[table]]);
+    }
+  });
+});

@@ -95,7 +95,7 @@ async function makeTarget(): Promise<Target> {
 }
 
 function runCli(target: Target, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'ts-register.js'), path.join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, ['-r', path.join(REPO_ROOT, 'tests/helpers/ts-register.js'), path.join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
     cwd: os.tmpdir(),
     env: target.env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
 function startCli(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
   const root = repoRoot();
   let output = '';
-  const child = spawn(process.execPath, ['-r', join(root, 'tests/integration/ingestion/ts-register.js'), join(root, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, ['-r', join(root, 'tests/helpers/ts-register.js'), join(root, 'src/cli/main.ts'), ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,29 @@
+// Worker thread entry: parses and validates chunks of an NDJSON file for ParseWorkers (parse-workers.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { LineChunk } from './formats/read-lines';
+import { parseNdjsonChunk } from './parse-chunk';
+import { RecordType } from './records';
+import { ValidationContext } from './validate';
+
+export interface ParseWorkerData {
+  validation: ValidationContext;
+  bulkTypes: readonly RecordType[];
+}
+
+export interface ParseRequest {
+  id: number;
+  file: string;
+  chunk: LineChunk;
+}
+
+const { validation, bulkTypes } = workerData as ParseWorkerData;
+
+parentPort!.on('message', ({ id, file, chunk }: ParseRequest) => {
+  try {
+    // Structured cloning hands a Buffer over as a plain Uint8Array.
+    const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
+    parentPort!.postMessage({ id, parsed: parseNdjsonChunk(file, { ...chunk, bytes }, validation, bulkTypes) });
+  } catch (error) {
+    parentPort!.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
