@@ -87,7 +87,11 @@ function renderUpsert(u: UpsertSpec, stage: string): string {
  * (the load drops the index first). `types` casts each expression to its column's type, so "differs"
  * compares what would be stored, as EXCLUDED does.
  */
-function renderUpdateThenInsert(u: UpsertSpec, stage: string, types: Record<string, string>): { update: string; insert: (idBase: string) => string } {
+function renderUpdateThenInsert(
+  u: UpsertSpec,
+  stage: string,
+  types: Record<string, string>,
+): { update: string; insert: (id: string | undefined, where: string) => string } {
   const names = Object.keys(u.cols);
   const upd = updatable(u);
   const select = names.map((n) => `(${u.cols[n]})::${types[n]} AS ${n}`).join(', ');
@@ -98,11 +102,11 @@ function renderUpdateThenInsert(u: UpsertSpec, stage: string, types: Record<stri
       FROM (SELECT ${select} FROM ${stage} s ${u.joins} WHERE s._exists) x
       WHERE t.source_system = x.source_system AND t.source_key = x.source_key
         AND (${upd.map((n) => `t.${n}`).join(', ')}) IS DISTINCT FROM (${upd.map((n) => `x.${n}`).join(', ')})`,
-    // The ids come from a range reserved up front (idBase + arrival number): one sequence call per row was a
-    // tenth of the insert.
-    insert: (idBase) => `
-      INSERT INTO ${u.table} (id, ${names.join(', ')})
-      SELECT ${idBase} + s._n, ${select} FROM ${stage} s ${u.joins} WHERE NOT s._exists`,
+    // `id`: an expression over s._n taking ids from a range reserved up front (reserveIds); one sequence call
+    // per row was a tenth of the insert. Undefined: the column default.
+    insert: (id, where) => `
+      INSERT INTO ${u.table} (${id ? 'id, ' : ''}${names.join(', ')})
+      SELECT ${id ? `${id}, ` : ''}${select} FROM ${stage} s ${u.joins} WHERE ${where}`,
   };
 }
 
@@ -365,7 +369,27 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
   },
 };
 
-/** writeBulkUnchecked cannot vouch for the stage: its keys must be checked first (rejectBulkDuplicates). */
+/** Indexes and keys a bulk load dropped, as the catalog defined them. */
+interface DroppedKeys {
+  indexes: string[];
+  constraints: { name: string; def: string; kind: string }[];
+}
+
+/** A bulk load writing one type into a table that was empty when the file started (beginBulkStream). */
+export interface BulkStream {
+  table: string;
+  keys: DroppedKeys;
+  /** The table's column types. */
+  types: Record<string, string>;
+  /** The last arrival number (_n) inserted or marked waiting. */
+  last: number;
+  staged: number;
+  inserted: number;
+  /** Rows marked _waiting: their parent was missing when their batch was inserted. */
+  waiting: number;
+}
+
+/** A bulk stream cannot vouch for its file: the stage must be checked for repeated keys and written the checked way. */
 export class BulkChecksNeeded extends Error {
   constructor() {
     super('the bulk stage must be checked for repeated keys first');
@@ -462,7 +486,8 @@ export class IngestionRepository {
     staged: number,
     partnerId?: string,
     stage = `stage_${type}`,
-    write?: (params: unknown[], remaining: number) => Promise<{ inserted: number; updated: number; allHaveParents?: boolean }>,
+    /** Writes the stage instead of the upsert; `onlyWaiting`: only rows marked _waiting can lack a parent. */
+    write?: (params: unknown[], remaining: number) => Promise<{ inserted: number; updated: number; allHaveParents?: boolean; onlyWaiting?: boolean }>,
   ): Promise<WriteCounts> {
     const rejected: Rejection[] = [];
     for (const rule of spec.rejectWhen ?? []) {
@@ -473,7 +498,7 @@ export class IngestionRepository {
       for (const r of rows) rejected.push({ file: r._file, line: r._line, type, key: r.source_key, field: rule.field, reason: rule.reason });
     }
     const params = type === 'purchase' ? [system, partnerId] : [system];
-    const counts: { inserted: number; updated: number; allHaveParents?: boolean } = write
+    const counts: { inserted: number; updated: number; allHaveParents?: boolean; onlyWaiting?: boolean } = write
       ? await write(params, staged - rejected.length)
       : (
           await this.sql.rows<{ inserted: number; updated: number }>(
@@ -489,8 +514,8 @@ export class IngestionRepository {
     const parkedRows = counts.allHaveParents ? [{ n: 0 }] : await this.sql.rows<{ n: number }>(
       `WITH parked AS (
          INSERT INTO ingest_pending AS p (source_system, record_type, source_key, parent_type, parent_key, payload, source_file, line)
-         SELECT $1, $2, s.source_key, $3, s.${spec.parent.keyColumn}, to_jsonb(s) - '_file' - '_line' - '_n' - '_exists', s._file, s._line
-         FROM ${stage} s WHERE NOT (${spec.parentsExist})
+         SELECT $1, $2, s.source_key, $3, s.${spec.parent.keyColumn}, to_jsonb(s) - '_file' - '_line' - '_n' - '_exists' - '_waiting', s._file, s._line
+         FROM ${stage} s WHERE ${counts.onlyWaiting ? 's._waiting AND ' : ''}NOT (${spec.parentsExist})
          ON CONFLICT (source_system, record_type, source_key) DO UPDATE
            SET parent_key = EXCLUDED.parent_key, payload = EXCLUDED.payload, source_file = EXCLUDED.source_file, line = EXCLUDED.line
            WHERE p.payload IS DISTINCT FROM EXCLUDED.payload OR p.parent_key IS DISTINCT FROM EXCLUDED.parent_key
@@ -511,7 +536,7 @@ export class IngestionRepository {
     const spec = TYPE_SPECS[type]!;
     await this.sql.exec(`DROP TABLE IF EXISTS pg_temp.bulk_${type}`);
     await this.sql.exec(
-      `CREATE TEMP TABLE bulk_${type} (${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}, _n bigint GENERATED ALWAYS AS IDENTITY, _exists boolean NOT NULL DEFAULT false)`,
+      `CREATE TEMP TABLE bulk_${type} (${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}, _n bigint GENERATED ALWAYS AS IDENTITY, _exists boolean NOT NULL DEFAULT false, _waiting boolean NOT NULL DEFAULT false)`,
     );
   }
 
@@ -550,13 +575,81 @@ export class IngestionRepository {
   }
 
   /**
-   * writeBulk without first looking for keys repeated in the stage, for a table that is empty: every staged row
-   * is then inserted, and rebuilding the unique key refuses a repeated one (23505). Throws BulkChecksNeeded when
-   * the table is not empty or a row waits for its parent; the caller (in a savepoint) then rolls back and
-   * writes the checked way. A first load into an empty table skips a sort of the whole stage.
+   * A bulk load into a table that is empty when its file starts writes the file's rows as they are staged,
+   * batch by batch, with the table's indexes and keys dropped from the start: PostgreSQL inserts while Node
+   * reads, and only the rebuild is left for the end of the file. Undefined when the table holds rows (or the
+   * type has rules to apply to the whole stage first): then writeBulk at the end of the file.
    */
-  writeBulkUnchecked(type: RecordType, system: string, partnerId?: string): Promise<WriteCounts & { table: string; rebuilt: boolean }> {
-    return this.writeBulk(type, system, -1, partnerId);
+  async beginBulkStream(type: RecordType): Promise<BulkStream | undefined> {
+    const spec = TYPE_SPECS[type]!;
+    const table = spec.upsert.table;
+    if (spec.rejectWhen || (await this.sql.rows(`SELECT 1 FROM ${table} LIMIT 1`)).length > 0) return undefined;
+    // Each batch inserts the stage's newest rows: found through an index on the arrival number.
+    await this.sql.exec(`CREATE INDEX ON bulk_${type} (_n)`);
+    return { table, keys: await this.dropIndexes(table), types: await this.columnTypes(table), last: 0, staged: 0, inserted: 0, waiting: 0 };
+  }
+
+  /**
+   * Inserts the rows staged since the last call (`appended` of them) into the stream's table. Rows whose parent
+   * is missing are marked _waiting. Returns what changed; the caller applies it to the stream once the
+   * enclosing savepoint is released.
+   */
+  async streamBulk(type: RecordType, system: string, stream: BulkStream, appended: number, partnerId?: string): Promise<Pick<BulkStream, 'last' | 'staged' | 'inserted' | 'waiting'>> {
+    const spec = TYPE_SPECS[type]!;
+    const stage = `bulk_${type}`;
+    const last = await this.lastArrival(stage);
+    const done = { last, staged: stream.staged + appended, inserted: stream.inserted, waiting: stream.waiting };
+    if (appended === 0) return done;
+    const params = type === 'purchase' ? [system, partnerId] : [system];
+    const first = BigInt(await this.reserveIds(stream.table, last - stream.last));
+    const { insert } = renderUpdateThenInsert(spec.upsert, stage, stream.types);
+    const n = params.length;
+    const inserted = await this.sql.exec(insert(`$${n + 1}::bigint + s._n`, `s._n > $${n + 2} AND s._n <= $${n + 3}`), [
+      ...params,
+      (first - BigInt(stream.last) - 1n).toString(),
+      stream.last,
+      last,
+    ]);
+    done.inserted += inserted;
+    if (inserted < appended) {
+      done.waiting += await this.sql.exec(`UPDATE ${stage} s SET _waiting = true WHERE s._n > $2 AND s._n <= $3 AND NOT (${spec.parentsExist})`, [system, stream.last, last]);
+    }
+    return done;
+  }
+
+  /**
+   * Ends a stream at the end of its file: inserts the waiting rows whose parents have arrived since, parks the
+   * rest, and rebuilds the indexes and keys. Throws BulkChecksNeeded, or the unique key's violation (23505),
+   * when the file repeats a key: the caller (in a savepoint) then rolls back, calls abandonBulkStream and
+   * writes the file's stage the checked way.
+   */
+  async finishBulkStream(type: RecordType, system: string, stream: BulkStream, partnerId?: string): Promise<WriteCounts & { table: string; rebuilt: boolean }> {
+    const spec = TYPE_SPECS[type]!;
+    const stage = `bulk_${type}`;
+    if (stream.staged === 0) {
+      await this.restoreIndexes(stream.table, stream.keys);
+      return { inserted: 0, updated: 0, unchanged: 0, parked: 0, rejected: [], table: stream.table, rebuilt: false };
+    }
+    const counts = await this.upsertStaged(type, spec, system, stream.staged, partnerId, stage, async (params) => {
+      const late = stream.waiting > 0 ? await this.sql.exec(renderUpdateThenInsert(spec.upsert, stage, stream.types).insert(undefined, 's._waiting'), params) : 0;
+      // A row left without its parent could repeat the key of a row written (the unique key would not see it):
+      // look for repeats in the whole stage. Otherwise the rebuilt unique key finds them.
+      if (late < stream.waiting) {
+        const [{ staged, keys }] = await this.sql.rows<{ staged: number; keys: number }>(
+          `SELECT count(*)::int AS staged, count(DISTINCT source_key COLLATE "C")::int AS keys FROM ${stage}`,
+        );
+        if (staged !== keys) throw new BulkChecksNeeded();
+      }
+      await this.restoreIndexes(stream.table, stream.keys);
+      return { inserted: stream.inserted + late, updated: 0, allHaveParents: late === stream.waiting, onlyWaiting: true };
+    });
+    return { ...counts, table: stream.table, rebuilt: true };
+  }
+
+  /** Undoes a stream's inserts (the table was empty when its file started) and puts its indexes and keys back. */
+  async abandonBulkStream(stream: BulkStream): Promise<void> {
+    await this.sql.exec(`DELETE FROM ${stream.table}`);
+    await this.restoreIndexes(stream.table, stream.keys);
   }
 
   /**
@@ -564,38 +657,23 @@ export class IngestionRepository {
    * indexes and keys are dropped, the rows written, and everything rebuilt, all inside the caller's
    * transaction: a crash rolls the DDL back with the data. Otherwise it is the ordinary upsert over all rows.
    */
-  async writeBulk(type: RecordType, system: string, staged: number /* -1: unchecked */, partnerId?: string): Promise<WriteCounts & { table: string; rebuilt: boolean }> {
+  async writeBulk(type: RecordType, system: string, staged: number, partnerId?: string): Promise<WriteCounts & { table: string; rebuilt: boolean }> {
     const spec = TYPE_SPECS[type]!;
     const stage = `bulk_${type}`;
     const table = spec.upsert.table;
     const [{ existing }] = await this.sql.rows<{ existing: number }>(`SELECT count(*)::int AS existing FROM (SELECT 1 FROM ${table} LIMIT $1) x`, [staged + 1]);
-    const unchecked = staged < 0;
-    if (unchecked) {
-      // Unchecked (writeBulkUnchecked): only into an empty table.
-      if (existing > 0) throw new BulkChecksNeeded();
-      [{ staged }] = await this.sql.rows<{ staged: number }>(`SELECT count(*)::int AS staged FROM ${stage}`);
-      if (staged === 0) return { inserted: 0, updated: 0, unchanged: 0, parked: 0, rejected: [], table, rebuilt: false };
-    }
     if (existing > staged) return { ...(await this.upsertStaged(type, spec, system, staged, partnerId, stage)), table, rebuilt: false };
 
-    const types = Object.fromEntries(
-      (
-        await this.sql.rows<{ name: string; type: string }>(
-          `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
-          [table],
-        )
-      ).map((r) => [r.name, r.type]),
-    );
-    const { update, insert } = renderUpdateThenInsert(spec.upsert, stage, types);
+    const { update, insert } = renderUpdateThenInsert(spec.upsert, stage, await this.columnTypes(table));
     // While the unique index is there: which staged keys exist, and their updates (at most as many as staged).
     const found = existing === 0 ? 0 : await this.withHashJoins(() => this.sql.exec(`UPDATE ${stage} s SET _exists = true FROM ${table} t WHERE t.source_system = $1 AND t.source_key = s.source_key`, [system]));
     const counts = await this.upsertStaged(type, spec, system, staged, partnerId, stage, async (params, remaining) => {
       const updated = found > 0 ? await this.withHashJoins(() => this.sql.exec(update, params)) : 0;
       const keys = await this.dropIndexes(table);
-      const idBase = await this.reserveIds(table, stage);
-      const inserted = await this.sql.exec(insert(`$${params.length + 1}::bigint`), [...params, idBase]);
-      // Unchecked, a row without its parent could repeat the key of one written: check everything instead.
-      if (unchecked && inserted !== remaining) throw new BulkChecksNeeded();
+      // _n counts from 1; its sequence's last value bounds the numbers staged (no scan of the stage).
+      const lastN = await this.lastArrival(stage);
+      const idBase = (BigInt(await this.reserveIds(table, lastN)) - 1n).toString();
+      const inserted = await this.sql.exec(insert(`$${params.length + 1}::bigint + s._n`, 'NOT s._exists'), [...params, idBase]);
       await this.restoreIndexes(table, keys);
       // Every staged row new and written: none waits for a parent (the insert joins them).
       return { inserted, updated, allHaveParents: found === 0 && inserted === remaining };
@@ -603,19 +681,31 @@ export class IngestionRepository {
     return { ...counts, table, rebuilt: true };
   }
 
-  /**
-   * Takes as many values from the table's id sequence as the stage has arrival numbers (_n) and returns what
-   * to add to a row's _n to get its id. Gaps (rows rejected, updated or parked) are ordinary sequence gaps.
-   */
-  private async reserveIds(table: string, stage: string): Promise<string> {
-    // _n counts from 1; its sequence's last value bounds the numbers staged (no scan of the stage).
+  /** Takes `count` consecutive values from the table's id sequence and returns the first. */
+  private async reserveIds(table: string, count: number): Promise<string> {
     const [{ first }] = await this.sql.rows<{ first: string }>(
-      `WITH f AS (SELECT nextval(pg_get_serial_sequence($1, 'id')::regclass) AS first,
-                         coalesce(pg_sequence_last_value(pg_get_serial_sequence($2, '_n')::regclass), 1) AS last_n)
-       SELECT first::text, setval(pg_get_serial_sequence($1, 'id')::regclass, first + last_n - 1) FROM f`,
-      [table, `pg_temp.${stage}`],
+      `WITH f AS (SELECT nextval(pg_get_serial_sequence($1, 'id')::regclass) AS first)
+       SELECT first::text, setval(pg_get_serial_sequence($1, 'id')::regclass, first + $2::bigint - 1) FROM f`,
+      [table, Math.max(count, 1)],
     );
-    return (BigInt(first) - 1n).toString();
+    return first;
+  }
+
+  /** The last arrival number (_n) a stage handed out, 0 for none: an upper bound of those staged. */
+  private async lastArrival(stage: string): Promise<number> {
+    const [{ last }] = await this.sql.rows<{ last: number }>(
+      `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence($1, '_n')::regclass), 0)::int AS last`,
+      [`pg_temp.${stage}`],
+    );
+    return last;
+  }
+
+  private async columnTypes(table: string): Promise<Record<string, string>> {
+    const rows = await this.sql.rows<{ name: string; type: string }>(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+      [table],
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, r.type]));
   }
 
   /**
@@ -632,7 +722,7 @@ export class IngestionRepository {
   }
 
   /** Drops a table's indexes and its keys that no other table references; returns what recreates them. */
-  private async dropIndexes(table: string): Promise<{ indexes: string[]; constraints: { name: string; def: string; kind: string }[] }> {
+  private async dropIndexes(table: string): Promise<DroppedKeys> {
     const constraints = await this.sql.rows<{ name: string; def: string; kind: string }>(
       `SELECT quote_ident(c.conname) AS name, pg_get_constraintdef(c.oid) AS def, c.contype::text AS kind
        FROM pg_constraint c
@@ -652,7 +742,7 @@ export class IngestionRepository {
     return { indexes: indexes.map((i) => i.def), constraints };
   }
 
-  private async restoreIndexes(table: string, keys: { indexes: string[]; constraints: { name: string; def: string; kind: string }[] }): Promise<void> {
+  private async restoreIndexes(table: string, keys: DroppedKeys): Promise<void> {
     // Sorting the rows for each index is the bulk of the rebuild; give it room (this transaction only).
     await this.sql.exec(`SET LOCAL maintenance_work_mem = '256MB'`);
     // Keys first (a duplicate would fail here and roll the load back), foreign keys last (they read the keys).

@@ -33,42 +33,53 @@ export interface ParsedChunk {
 /** Parses and validates a chunk of NDJSON lines; `bulkTypes` are rendered as COPY text. Pure. */
 export function parseNdjsonChunk(file: string, chunk: LineChunk, ctx: ValidationContext, bulkTypes: readonly RecordType[]): ParsedChunk {
   const out: ParsedChunk = { read: 0, reads: {}, order: new Uint8Array(0), rejections: [], records: [], copy: [], implicitKeys: [] };
-  const order: number[] = [];
+  const lines = splitLines(chunk);
+  const order = new Uint8Array(lines.length);
   const copy: { type: RecordType; lines: string[] }[] = [];
-  for (const raw of splitLines(chunk)) {
+  // The common file holds one bulk type: remember where the last one went.
+  let lastType: RecordType | undefined;
+  let lastK = -1;
+  for (const raw of lines) {
     const item = ndjsonItem(file, raw);
     if (!item) continue;
-    out.read += 1;
+    const at = out.read++;
     if (item.rejection) {
       out.rejections.push(item.rejection);
-      order.push(NEXT_REJECTION);
+      order[at] = NEXT_REJECTION;
       continue;
     }
     const result = validateRecord(item.raw!, file, item.line, ctx);
     if ('reason' in result) {
       if (result.type) out.reads[result.type as RecordType] = (out.reads[result.type as RecordType] ?? 0) + 1;
       out.rejections.push(result);
-      order.push(NEXT_REJECTION);
+      order[at] = NEXT_REJECTION;
       continue;
     }
     out.reads[result.type] = (out.reads[result.type] ?? 0) + 1;
     if (!bulkTypes.includes(result.type)) {
       out.records.push(result);
-      order.push(NEXT_RECORD);
+      order[at] = NEXT_RECORD;
       continue;
     }
     if (result.type === 'purchase') out.implicitKeys.push(result.values.customerKey as string);
-    let k = copy.findIndex((c) => c.type === result.type);
-    if (k === -1) k = copy.push({ type: result.type, lines: [] }) - 1;
-    copy[k].lines.push(bulkCopyLine(result));
-    order.push(k);
+    if (result.type !== lastType) {
+      lastType = result.type;
+      lastK = copy.findIndex((c) => c.type === result.type);
+      if (lastK === -1) lastK = copy.push({ type: result.type, lines: [] }) - 1;
+    }
+    copy[lastK].lines.push(bulkCopyLine(result));
+    order[at] = lastK;
   }
-  out.order = Uint8Array.from(order);
-  for (const { type, lines } of copy) {
-    const ends = new Uint32Array(lines.length);
+  out.order = order.subarray(0, out.read);
+  for (const { type, lines: copyLines } of copy) {
+    const text = copyLines.join('');
+    const bytes = Buffer.from(text);
+    const ends = new Uint32Array(copyLines.length);
+    // One byte a character unless the text holds other than ASCII.
+    const measure = bytes.length === text.length ? (l: string) => l.length : (l: string) => Buffer.byteLength(l);
     let end = 0;
-    for (let i = 0; i < lines.length; i++) ends[i] = end += Buffer.byteLength(lines[i]);
-    out.copy.push({ type, text: Buffer.from(lines.join('')), ends });
+    for (let i = 0; i < copyLines.length; i++) ends[i] = end += measure(copyLines[i]);
+    out.copy.push({ type, text: bytes, ends });
   }
   return out;
 }

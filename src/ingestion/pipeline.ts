@@ -1,5 +1,5 @@
 import { CustomerAssertion, IdentityService } from '../modules/identity/identity.service';
-import { BulkChecksNeeded, bulkCopyLine, IngestionRepository, WriteCounts } from './ingestion.repository';
+import { BulkChecksNeeded, bulkCopyLine, BulkStream, IngestionRepository, WriteCounts } from './ingestion.repository';
 import { RecordType, Rejection, SourceItem, ValidRecord, WRITE_ORDER } from './records';
 import { NEXT_RECORD, NEXT_REJECTION, ParsedChunk } from './parse-chunk';
 import { RejectSink } from './rejects';
@@ -92,6 +92,8 @@ function isDataError(error: unknown): boolean {
 export class IngestionPipeline {
   private batch: ValidRecord[] = [];
   private staged: StagedRecords;
+  /** Bulk types this file writes as it stages them (IngestionRepository.beginBulkStream). */
+  private readonly streams = new Map<RecordType, BulkStream>();
   /** The BULK_TYPES this source may send: the only ones a bulk load stages (none when not bulk). */
   private readonly bulkTypes: readonly RecordType[];
   private inFlight?: Promise<void>;
@@ -124,20 +126,30 @@ export class IngestionPipeline {
   async startFile(): Promise<void> {
     await this.flush();
     if (this.ctx.crossBatchDuplicates) await this.repo.createSeenTable();
-    for (const type of this.bulkTypes) await this.repo.createBulkStage(type);
+    this.streams.clear();
+    for (const type of this.bulkTypes) {
+      await this.repo.createBulkStage(type);
+      const stream = await this.repo.beginBulkStream(type);
+      if (stream) this.streams.set(type, stream);
+    }
   }
 
   /** Writes what is left of the file, then (bulk load) the file's staged records. */
   async endFile(): Promise<void> {
     await this.flush();
     for (const type of this.bulkTypes) {
-      try {
-        // Into an empty table the rebuilt unique key itself finds repeated keys; anything else is checked first.
-        await this.applyBulk(type, await this.sql.transaction(() => this.repo.writeBulkUnchecked(type, this.ctx.system, this.ctx.partnerId)));
-        await this.repo.dropBulkStage(type);
-        continue;
-      } catch (error) {
-        if (!(error instanceof BulkChecksNeeded) && !isDataError(error)) throw error;
+      const stream = this.streams.get(type);
+      if (stream) {
+        this.streams.delete(type);
+        try {
+          await this.applyBulk(type, await this.sql.transaction(() => this.repo.finishBulkStream(type, this.ctx.system, stream, this.ctx.partnerId)));
+          await this.repo.dropBulkStage(type);
+          continue;
+        } catch (error) {
+          if (!(error instanceof BulkChecksNeeded) && !isDataError(error)) throw error;
+          // The file repeats a key: start this type's write again from its stage, checked.
+          await this.repo.abandonBulkStream(stream);
+        }
       }
       const { staged, rejected } = await this.repo.rejectBulkDuplicates(type);
       for (const r of rejected) await this.reject(r);
@@ -319,17 +331,21 @@ export class IngestionPipeline {
    * value validation let through), the records go again a half at a time until the refused one is alone.
    */
   private async appendRecords(type: RecordType, records: ValidRecord[] | CopyText): Promise<void> {
-    if (Array.isArray(records)) return this.writeHalving(records, (part) => this.repo.appendBulk(type, part), async () => undefined);
+    const stream = this.streams.get(type);
+    // Staged and, streaming, inserted in the same savepoint: a refused row takes neither with it.
+    const append = async (part: ValidRecord[] | CopyText | string[]) => {
+      await this.repo.appendBulk(type, part);
+      return stream && this.repo.streamBulk(type, this.ctx.system, stream, part instanceof CopyText ? part.rows : part.length, this.ctx.partnerId);
+    };
+    const done = async (progress: Awaited<ReturnType<typeof append>>) => {
+      if (stream && progress) Object.assign(stream, progress);
+    };
+    if (Array.isArray(records)) return this.writeHalving(records, append, done);
     try {
-      await this.sql.transaction(() => this.repo.appendBulk(type, records));
+      await done(await this.sql.transaction(() => append(records)));
     } catch (error) {
       if (!isDataError(error)) throw error;
-      await this.writeHalving(
-        records.lines(),
-        (part) => this.repo.appendBulk(type, part),
-        async () => undefined,
-        (line) => copyLineOrigin(type, line),
-      );
+      await this.writeHalving(records.lines(), append, done, (line) => copyLineOrigin(type, line));
     }
   }
 
@@ -479,7 +495,7 @@ class StagedRecords {
     this.rows += rows;
     let into = this.records.get(type);
     if (!into) this.records.set(type, (into = new CopyText()));
-    (into as CopyText).addBuffers(buffers);
+    (into as CopyText).addBuffers(buffers, rows);
   }
 
   add(r: ValidRecord): void {

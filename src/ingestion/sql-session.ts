@@ -111,8 +111,11 @@ function* copyChunks<R>(columns: readonly LoadColumn<R>[], records: readonly R[]
 export class CopyText {
   private readonly chunks: Buffer[] = [];
   private pending = '';
+  /** Lines held. */
+  rows = 0;
 
   add(line: string): void {
+    this.rows += 1;
     this.pending += line;
     if (this.pending.length > 1 << 16) {
       this.chunks.push(Buffer.from(this.pending));
@@ -121,7 +124,8 @@ export class CopyText {
   }
 
   /** Text already in buffers (from a parse worker), after what was added so far. */
-  addBuffers(buffers: readonly Uint8Array[]): void {
+  addBuffers(buffers: readonly Uint8Array[], rows: number): void {
+    this.rows += rows;
     this.buffers();
     for (const b of buffers) this.chunks.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   }
