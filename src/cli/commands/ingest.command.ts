@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { limitHeapGrowth } from '../../common/heap';
 import { loadConfig } from '../../config/config';
 import { INGEST_SESSION_SETTINGS, migrate, openDatabase } from '../../database/database';
@@ -16,6 +16,7 @@ interface IngestOptions {
   rejects?: string;
   verbose?: boolean;
   bulk?: boolean;
+  parseWorkers?: number;
 }
 
 export function formatSummary(s: IngestSummary, rejectsPath: string): string {
@@ -39,6 +40,12 @@ export function formatSummary(s: IngestSummary, rejectsPath: string): string {
   return lines.join('\n') + '\n';
 }
 
+function parseWorkerCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64');
+  return n;
+}
+
 export function registerIngestCommand(program: Command): void {
   program
     .command('ingest')
@@ -49,6 +56,11 @@ export function registerIngestCommand(program: Command): void {
     .option('--rejects <file>', 'NDJSON file for rejected records (default: <first path>.rejects.ndjson in the current folder)')
     .option('--verbose', 'print a line to stderr after each committed batch')
     .option('--bulk', 'bulk load: one transaction for the whole load; transactions, sessions and purchases written per file, set-based (see docs/ingestion.md)')
+    .addOption(
+      new Option('--parse-workers <n>', 'with --bulk: threads that parse NDJSON files (default: one per CPU, at most 4; 0 parses in the main thread)').argParser(
+        parseWorkerCount,
+      ),
+    )
     .argument('<paths...>', 'files to load (berka: the folder)')
     .action(async (paths: string[], opts: IngestOptions) => {
       limitHeapGrowth();
@@ -73,6 +85,7 @@ export function registerIngestCommand(program: Command): void {
           rejects: sink,
           onTotalBytes: (total) => bar?.start(total, 0),
           bulk: opts.bulk,
+          parseWorkers: opts.parseWorkers,
           onBatchCommitted: opts.verbose
             ? (n, s) =>
                 process.stderr.write(

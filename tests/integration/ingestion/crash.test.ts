@@ -178,7 +178,7 @@ describe(`SIGKILL mid-load, then re-run, equals one clean run (${testDatabaseKin
 
   it('a bulk load killed mid-way and run again ends where the batched clean run ends, indexes and keys intact', async () => {
     expect(cleanTarget).toBeDefined();
-    const args = ['ingest', '--source', 'core-banking', '--bulk', '--verbose', '--rejects', path.join(dir, 'rb.ndjson'), data];
+    const args = ['ingest', '--source', 'core-banking', '--bulk', '--parse-workers', '3', '--verbose', '--rejects', path.join(dir, 'rb.ndjson'), data];
     const crashed = await makeTarget();
     targets.push(crashed);
     // Half-way through the file: its bulk-staged transactions and a share of its customers are written, uncommitted.
