@@ -38,10 +38,6 @@ export class ParseWorkers {
     }
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** The chunk, parsed by the next worker in turn. */
   parse(file: string, chunk: LineChunk): Promise<ParsedChunk> {
     if (this.failure) return Promise.reject(this.failure);
