@@ -369,6 +369,21 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
   },
 };
 
+/** What a write of the stage did, for upsertStaged. */
+interface StagedWrite {
+  inserted: number;
+  updated: number;
+  /** No staged row lacks its parent: nothing to park. */
+  allHaveParents?: boolean;
+  /** Only rows marked _waiting can lack their parent. */
+  onlyWaiting?: boolean;
+}
+
+/** The parameters of an upsert's SQL: $1 the source system, and for purchases $2 the partner. */
+function upsertParams(type: RecordType, system: string, partnerId?: string): unknown[] {
+  return type === 'purchase' ? [system, partnerId] : [system];
+}
+
 /** Indexes and keys a bulk load dropped, as the catalog defined them. */
 interface DroppedKeys {
   indexes: string[];
@@ -486,8 +501,8 @@ export class IngestionRepository {
     staged: number,
     partnerId?: string,
     stage = `stage_${type}`,
-    /** Writes the stage instead of the upsert; `onlyWaiting`: only rows marked _waiting can lack a parent. */
-    write?: (params: unknown[], remaining: number) => Promise<{ inserted: number; updated: number; allHaveParents?: boolean; onlyWaiting?: boolean }>,
+    /** Writes the stage instead of the upsert. */
+    write?: (params: unknown[], remaining: number) => Promise<StagedWrite>,
   ): Promise<WriteCounts> {
     const rejected: Rejection[] = [];
     for (const rule of spec.rejectWhen ?? []) {
@@ -497,8 +512,8 @@ export class IngestionRepository {
       );
       for (const r of rows) rejected.push({ file: r._file, line: r._line, type, key: r.source_key, field: rule.field, reason: rule.reason });
     }
-    const params = type === 'purchase' ? [system, partnerId] : [system];
-    const counts: { inserted: number; updated: number; allHaveParents?: boolean; onlyWaiting?: boolean } = write
+    const params = upsertParams(type, system, partnerId);
+    const counts: StagedWrite = write
       ? await write(params, staged - rejected.length)
       : (
           await this.sql.rows<{ inserted: number; updated: number }>(
@@ -551,15 +566,21 @@ export class IngestionRepository {
     await this.sql.exec(`DROP TABLE IF EXISTS pg_temp.bulk_${type}`);
   }
 
+  /** Rows in a bulk stage and distinct keys among them. */
+  private async stagedKeys(stage: string): Promise<{ staged: number; keys: number }> {
+    // Byte order ("C") is enough to tell keys apart and sorts about twice as fast as the database's collation.
+    const [counts] = await this.sql.rows<{ staged: number; keys: number }>(
+      `SELECT count(*)::int AS staged, count(DISTINCT source_key COLLATE "C")::int AS keys FROM ${stage}`,
+    );
+    return counts;
+  }
+
   /**
    * Refuses keys repeated within the bulk stage (the first occurrence, by arrival, wins) and returns them,
    * with how many rows stay staged.
    */
   async rejectBulkDuplicates(type: RecordType): Promise<{ staged: number; rejected: Rejection[] }> {
-    // Byte order ("C") is enough to tell keys apart and sorts about twice as fast as the database's collation.
-    const [{ staged, keys }] = await this.sql.rows<{ staged: number; keys: number }>(
-      `SELECT count(*)::int AS staged, count(DISTINCT source_key COLLATE "C")::int AS keys FROM bulk_${type}`,
-    );
+    const { staged, keys } = await this.stagedKeys(`bulk_${type}`);
     if (staged === keys) return { staged, rejected: [] };
     const rows = await this.sql.rows<{ source_key: string; _file: string; _line: number; first_file: string; first_line: number }>(
       `DELETE FROM bulk_${type} s USING (
@@ -600,7 +621,7 @@ export class IngestionRepository {
     const last = await this.lastArrival(stage);
     const done = { last, staged: stream.staged + appended, inserted: stream.inserted, waiting: stream.waiting };
     if (appended === 0) return done;
-    const params = type === 'purchase' ? [system, partnerId] : [system];
+    const params = upsertParams(type, system, partnerId);
     const first = BigInt(await this.reserveIds(stream.table, last - stream.last));
     const { insert } = renderUpdateThenInsert(spec.upsert, stage, stream.types);
     const n = params.length;
@@ -635,9 +656,7 @@ export class IngestionRepository {
       // A row left without its parent could repeat the key of a row written (the unique key would not see it):
       // look for repeats in the whole stage. Otherwise the rebuilt unique key finds them.
       if (late < stream.waiting) {
-        const [{ staged, keys }] = await this.sql.rows<{ staged: number; keys: number }>(
-          `SELECT count(*)::int AS staged, count(DISTINCT source_key COLLATE "C")::int AS keys FROM ${stage}`,
-        );
+        const { staged, keys } = await this.stagedKeys(stage);
         if (staged !== keys) throw new BulkChecksNeeded();
       }
       await this.restoreIndexes(stream.table, stream.keys);

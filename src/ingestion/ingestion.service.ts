@@ -15,6 +15,7 @@ import { emptySummary, IngestionPipeline, IngestSummary } from './pipeline';
 import { Rejection, SOURCE_KINDS, SourceItem, SourceKind, sourceSystemOf, TYPES_BY_SOURCE } from './records';
 import { MemoryRejectSink, RejectSink } from './rejects';
 import { SqlSession } from './sql-session';
+import { ValidationContext } from './validate';
 
 export const INGEST_FORMATS = ['ndjson', 'csv', 'berka', 'cdnow'] as const;
 export type IngestFormat = (typeof INGEST_FORMATS)[number];
@@ -79,6 +80,10 @@ export class IngestionService {
     );
   }
 
+  private validationContext(source: SourceKind): ValidationContext {
+    return { allowedTypes: TYPES_BY_SOURCE[source], hashKey: this.config.hashKey, defaultCountry: this.config.defaultCountry };
+  }
+
   private async context(session: SqlSession, source: SourceKind, partnerCode: string | undefined, format: IngestFormat | undefined) {
     if (!SOURCE_KINDS.includes(source)) {
       throw new DomainException(`unknown source ${source}; expected ${SOURCE_KINDS.join(', ')}`, ErrorCode.BAD_USER_INPUT, { field: 'source' });
@@ -119,7 +124,7 @@ export class IngestionService {
         {
           system,
           partnerId,
-          validation: { allowedTypes: TYPES_BY_SOURCE[source], hashKey: this.config.hashKey, defaultCountry: this.config.defaultCountry },
+          validation: this.validationContext(source),
           batchSize: this.config.batchSize,
           crossBatchDuplicates: true,
           bulk: options.bulk ?? false,
@@ -131,7 +136,7 @@ export class IngestionService {
       const workerCount = options.parseWorkers ?? defaultParseWorkers();
       const workers =
         options.bulk && session.canCopy && workerCount > 0 && formats.includes('ndjson')
-          ? new ParseWorkers(workerCount, { validation: pipeline.validation, bulkTypes: pipeline.copyTextTypes })
+          ? new ParseWorkers(workerCount, { validation: this.validationContext(source), bulkTypes: pipeline.copyTextTypes })
           : undefined;
       const load = async () => {
         if (options.bulk) await new IngestionRepository(session).lockIngestion();
@@ -194,7 +199,7 @@ export class IngestionService {
         {
           system,
           partnerId,
-          validation: { allowedTypes: TYPES_BY_SOURCE[source], hashKey: this.config.hashKey, defaultCountry: this.config.defaultCountry },
+          validation: this.validationContext(source),
           batchSize: MAX_API_RECORDS,
           crossBatchDuplicates: false,
         },

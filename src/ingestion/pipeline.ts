@@ -269,10 +269,6 @@ export class IngestionPipeline {
     stage();
   }
 
-  get validation(): ValidationContext {
-    return this.ctx.validation;
-  }
-
   /** The record types this pipeline stages as COPY text (a bulk load on PostgreSQL), for parseNdjsonChunk. */
   get copyTextTypes(): readonly RecordType[] {
     return this.sql.canCopy ? this.bulkTypes : [];

@@ -58,8 +58,9 @@ export class SqlSession {
   async load<R>(table: string, columns: readonly LoadColumn<R>[], records: readonly R[]): Promise<void> {
     if (records.length === 0) return;
     if (this.canCopy) {
-      const stream = this.client.query(copyFrom(`COPY ${table} (${columns.map((c) => c.name).join(', ')}) FROM STDIN`));
-      await pipeline(Readable.from(copyChunks(columns, records)), stream);
+      const text = new CopyText();
+      for (const record of records) text.add(copyLine(columns, record));
+      await this.copyText(table, columns, text);
       return;
     }
     const json = JSON.stringify(records.map((r) => Object.fromEntries(columns.map((c) => [c.name, c.value(r)]))));
@@ -92,19 +93,6 @@ export function copyLine<R>(columns: readonly LoadColumn<R>[], record: R): strin
   const last = columns.length - 1;
   for (let i = 0; i <= last; i++) line += copyValue(columns[i].value(record)) + (i === last ? '\n' : '\t');
   return line;
-}
-
-/** COPY text, about 64 KB a chunk, written straight from the records (no arrays per row). */
-function* copyChunks<R>(columns: readonly LoadColumn<R>[], records: readonly R[]): Generator<string> {
-  let buf = '';
-  for (const record of records) {
-    buf += copyLine(columns, record);
-    if (buf.length > 1 << 16) {
-      yield buf;
-      buf = '';
-    }
-  }
-  if (buf) yield buf;
 }
 
 /** Lines of COPY text gathered into UTF-8 buffers of about 64 KB (outside the JavaScript heap). */
