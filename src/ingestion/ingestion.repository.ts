@@ -15,6 +15,8 @@ export interface WriteCounts {
 interface StageColumn {
   name: string;
   type: string;
+  /** The record field it holds ("_file" and "_line": where the record was read), for FastNdjson; none when derived. */
+  field?: string;
   value: (r: ValidRecord) => unknown;
 }
 
@@ -32,11 +34,11 @@ interface TypeSpec {
 }
 
 const v = (field: string) => (r: ValidRecord) => r.values[field] ?? null;
-const col = (name: string, type: string, field: string): StageColumn => ({ name, type, value: v(field) });
+const col = (name: string, type: string, field: string): StageColumn => ({ name, type, field, value: v(field) });
 const common: StageColumn[] = [
-  { name: 'source_key', type: 'text', value: (r) => r.key },
-  { name: '_file', type: 'text', value: (r) => r.file },
-  { name: '_line', type: 'integer', value: (r) => r.line },
+  { name: 'source_key', type: 'text', field: 'key', value: (r) => r.key },
+  { name: '_file', type: 'text', field: '_file', value: (r) => r.file },
+  { name: '_line', type: 'integer', field: '_line', value: (r) => r.line },
 ];
 
 const accountJoin = `account a ON a.source_system = $1 AND a.source_key = s.account_key`;

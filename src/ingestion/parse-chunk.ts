@@ -1,7 +1,10 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+import { CopyBytes, FastNdjson } from './fast-ndjson';
 import { ndjsonItem } from './formats/ndjson.format';
-import { LineChunk, splitLines } from './formats/read-lines';
-import { bulkCopyLine } from './ingestion.repository';
+import { LineChunk, RawLine, splitLines } from './formats/read-lines';
+import { bulkCopyLine, TYPE_SPECS } from './ingestion.repository';
 import { RecordType, Rejection, ValidRecord } from './records';
+import { copyValue } from './sql-session';
 import { validateRecord, ValidationContext } from './validate';
 
 /** ParsedChunk.order codes besides an index into `copy`. */
@@ -30,56 +33,94 @@ export interface ParsedChunk {
   implicitKeys: string[];
 }
 
+export interface ParseOptions {
+  /** Render the common line of a bulk type without JSON.parse (FastNdjson); off only to compare the two. */
+  fastPath?: boolean;
+}
+
 /** Parses and validates a chunk of NDJSON lines; `bulkTypes` are rendered as COPY text. Pure. */
-export function parseNdjsonChunk(file: string, chunk: LineChunk, ctx: ValidationContext, bulkTypes: readonly RecordType[]): ParsedChunk {
+export function parseNdjsonChunk(
+  file: string,
+  chunk: LineChunk,
+  ctx: ValidationContext,
+  bulkTypes: readonly RecordType[],
+  { fastPath = true }: ParseOptions = {},
+): ParsedChunk {
   const out: ParsedChunk = { read: 0, reads: {}, order: new Uint8Array(0), rejections: [], records: [], copy: [], implicitKeys: [] };
-  const lines = splitLines(chunk);
-  const order = new Uint8Array(lines.length);
-  const copy: { type: RecordType; lines: string[] }[] = [];
-  // The common file holds one bulk type: remember where the last one went.
-  let lastType: RecordType | undefined;
-  let lastK = -1;
-  for (const raw of lines) {
+  const { bytes, firstLine, count } = chunk;
+  const order = new Uint8Array(count);
+  // One COPY text per bulk type, in bulkTypes' order (order[] holds that index).
+  const sinks = bulkTypes.map(() => new CopyBytes(bytes.length));
+  const general = (raw: RawLine) => {
     const item = ndjsonItem(file, raw);
-    if (!item) continue;
+    if (!item) return;
     const at = out.read++;
     if (item.rejection) {
       out.rejections.push(item.rejection);
       order[at] = NEXT_REJECTION;
-      continue;
+      return;
     }
     const result = validateRecord(item.raw!, file, item.line, ctx);
     if ('reason' in result) {
       if (result.type) out.reads[result.type as RecordType] = (out.reads[result.type as RecordType] ?? 0) + 1;
       out.rejections.push(result);
       order[at] = NEXT_REJECTION;
-      continue;
+      return;
     }
     out.reads[result.type] = (out.reads[result.type] ?? 0) + 1;
-    if (!bulkTypes.includes(result.type)) {
+    const k = bulkTypes.indexOf(result.type);
+    if (k === -1) {
       out.records.push(result);
       order[at] = NEXT_RECORD;
-      continue;
+      return;
     }
     if (result.type === 'purchase') out.implicitKeys.push(result.values.customerKey as string);
-    if (result.type !== lastType) {
-      lastType = result.type;
-      lastK = copy.findIndex((c) => c.type === result.type);
-      if (lastK === -1) lastK = copy.push({ type: result.type, lines: [] }) - 1;
+    sinks[k].addLine(bulkCopyLine(result));
+    order[at] = k;
+  };
+  const ascii = isAscii(bytes);
+  if (!fastPath || bulkTypes.length === 0 || !(ascii || isUtf8(bytes))) {
+    for (const raw of splitLines(chunk)) general(raw);
+  } else {
+    // Line by line on the bytes, as splitLines would cut and decode them; most lines never become strings.
+    const fast = fastPathFor(file, ctx, bulkTypes);
+    let line = firstLine;
+    for (let start = 0; start <= bytes.length; line++) {
+      let nl = bytes.indexOf(0x0a, start);
+      if (nl === -1) nl = bytes.length;
+      const end = nl > start && bytes[nl - 1] === 0x0d ? nl - 1 : nl;
+      const k = fast.render(bytes, start, end, line, sinks);
+      if (k >= 0) {
+        const type = bulkTypes[k];
+        out.reads[type] = (out.reads[type] ?? 0) + 1;
+        if (type === 'purchase') out.implicitKeys.push(bytes.toString('utf8', fast.customerKeyStart, fast.customerKeyEnd));
+        order[out.read++] = k;
+      } else {
+        // As splitLines decodes: one chunk, so only its first line can lose a byte-order mark.
+        const text = ascii
+          ? bytes.toString('latin1', start, end)
+          : start === 0
+            ? decoder.decode(bytes.subarray(start, end))
+            : bytes.toString('utf8', start, end);
+        general({ line, text });
+      }
+      start = nl + 1;
     }
-    copy[lastK].lines.push(bulkCopyLine(result));
-    order[at] = lastK;
   }
   out.order = order.subarray(0, out.read);
-  for (const { type, lines: copyLines } of copy) {
-    const text = copyLines.join('');
-    const bytes = Buffer.from(text);
-    const ends = new Uint32Array(copyLines.length);
-    // One byte a character unless the text holds other than ASCII.
-    const measure = bytes.length === text.length ? (l: string) => l.length : (l: string) => Buffer.byteLength(l);
-    let end = 0;
-    for (let i = 0; i < copyLines.length; i++) ends[i] = end += measure(copyLines[i]);
-    out.copy.push({ type, text: bytes, ends });
-  }
+  out.copy = bulkTypes.map((type, k) => ({ type, text: sinks[k].bytes.subarray(0, sinks[k].length), ends: Uint32Array.from(sinks[k].ends) }));
   return out;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The fast path for a file, kept while the same file's chunks come in (a worker parses one file at a time). */
+let lastFast: { file: string; ctx: ValidationContext; bulkTypes: readonly RecordType[]; fast: FastNdjson } | undefined;
+
+function fastPathFor(file: string, ctx: ValidationContext, bulkTypes: readonly RecordType[]): FastNdjson {
+  if (lastFast?.file !== file || lastFast.ctx !== ctx || lastFast.bulkTypes !== bulkTypes) {
+    const columns = Object.fromEntries(bulkTypes.map((t) => [t, TYPE_SPECS[t]!.columns]));
+    lastFast = { file, ctx, bulkTypes, fast: new FastNdjson(ctx, columns, copyValue(file)) };
+  }
+  return lastFast.fast;
 }

@@ -30,7 +30,7 @@ const RATE_RE = /^[+-]?\d{1,3}(?:\.\d{1,6})?$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** A calendar date (Gregorian, years 1800-2200), checked without a Date object: it runs per record on bulk loads. */
-function realDate(y: number, m: number, d: number): boolean {
+export function realDate(y: number, m: number, d: number): boolean {
   if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]);
