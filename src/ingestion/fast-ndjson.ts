@@ -6,11 +6,12 @@ export interface FastColumn {
   field?: string;
 }
 
-/** COPY text of one record type, growing as lines are added, and where each line ends. */
+/** COPY text of one record type, growing as lines are added: where each line ends, and its line in the file. */
 export class CopyBytes {
   bytes = new Uint8Array(0);
   length = 0;
   ends: number[] = [];
+  lines: number[] = [];
   private static readonly encoder = new TextEncoder();
 
   /** @param capacity what to allocate once the first line comes (about what the chunk will need) */
@@ -24,11 +25,12 @@ export class CopyBytes {
     this.bytes = grown;
   }
 
-  /** A whole line of COPY text (bulkCopyLine), any characters. */
-  addLine(line: string): void {
+  /** A whole line of COPY text (bulkCopyLine), any characters, for the record at line `at` of the file. */
+  addLine(line: string, at: number): void {
     this.reserve(line.length * 3);
     this.length += CopyBytes.encoder.encodeInto(line, this.bytes.subarray(this.length)).written;
     this.ends.push(this.length);
+    this.lines.push(at);
   }
 }
 
@@ -149,6 +151,7 @@ export class FastNdjson {
       return -1;
     }
     sink.ends.push(sink.length);
+    sink.lines.push(line);
     if (t.customerKey >= 0) {
       this.trim(b, this.tokenOf[t.customerKey]);
       this.customerKeyStart = this.from;

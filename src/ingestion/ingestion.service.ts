@@ -10,6 +10,7 @@ import { readNdjsonBatches } from './formats/ndjson.format';
 import { ByteProgress, FileFormatError, readLineChunks } from './formats/read-lines';
 import { IngestionConfig, loadIngestionConfig } from './ingestion.config';
 import { IngestionRepository } from './ingestion.repository';
+import { parseNdjsonChunk } from './parse-chunk';
 import { defaultParseWorkers, ParseWorkers } from './parse-workers';
 import { emptySummary, IngestionPipeline, IngestSummary } from './pipeline';
 import { Rejection, SOURCE_KINDS, SourceItem, SourceKind, sourceSystemOf, TYPES_BY_SOURCE } from './records';
@@ -118,13 +119,14 @@ export class IngestionService {
     const session = await SqlSession.open(this.db.dataSource, this.db.kind);
     try {
       const { system, partnerId } = await this.context(session, source, options.partnerCode, formats[0]);
+      const validation = this.validationContext(source);
       const pipeline = new IngestionPipeline(
         session,
         this.identity,
         {
           system,
           partnerId,
-          validation: this.validationContext(source),
+          validation,
           batchSize: this.config.batchSize,
           crossBatchDuplicates: true,
           bulk: options.bulk ?? false,
@@ -133,11 +135,11 @@ export class IngestionService {
         options.rejects,
       );
       options.onTotalBytes?.(paths.reduce((n, p) => n + totalBytes(p, formats[paths.indexOf(p)]), 0));
+      // A bulk load on PostgreSQL takes NDJSON a chunk at a time, as COPY text (parseNdjsonChunk), in worker threads.
+      const bulkText = (options.bulk ?? false) && session.canCopy;
       const workerCount = options.parseWorkers ?? defaultParseWorkers();
       const workers =
-        options.bulk && session.canCopy && workerCount > 0 && formats.includes('ndjson')
-          ? new ParseWorkers(workerCount, { validation: this.validationContext(source), bulkTypes: pipeline.copyTextTypes })
-          : undefined;
+        bulkText && workerCount > 0 && formats.includes('ndjson') ? new ParseWorkers(workerCount, { validation, bulkTypes: pipeline.copyTextTypes }) : undefined;
       const load = async () => {
         if (options.bulk) await new IngestionRepository(session).lockIngestion();
         for (let i = 0; i < paths.length; i++) {
@@ -147,6 +149,11 @@ export class IngestionService {
           try {
             if (workers && format === 'ndjson') {
               await workers.run(paths[i], readLineChunks(paths[i], options.progress), (parsed) => pipeline.pushParsed(parsed));
+            } else if (bulkText && format === 'ndjson') {
+              // --parse-workers 0: the same chunks, parsed in this thread.
+              for await (const chunk of readLineChunks(paths[i], options.progress)) {
+                await pipeline.pushParsed(parseNdjsonChunk(paths[i], chunk, validation, pipeline.copyTextTypes));
+              }
             } else {
               for await (const items of readerFor(format, paths[i], options.progress)) {
                 for (const item of items) {

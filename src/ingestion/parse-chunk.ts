@@ -27,8 +27,8 @@ export interface ParsedChunk {
   rejections: Rejection[];
   /** Valid records of the other types, in line order. */
   records: ValidRecord[];
-  /** Valid records of the bulk types: their COPY text (bulkCopyLine) as UTF-8, and where each line ends. */
-  copy: { type: RecordType; text: Uint8Array; ends: Uint32Array }[];
+  /** Valid records of the bulk types: their COPY text (bulkCopyLine) as UTF-8, where each line ends, and its line in the file. */
+  copy: { type: RecordType; text: Uint8Array; ends: Uint32Array; lines: Uint32Array }[];
   /** Partner customer references of the chunk's purchases, one per purchase line. */
   implicitKeys: string[];
 }
@@ -75,7 +75,7 @@ export function parseNdjsonChunk(
       return;
     }
     if (result.type === 'purchase') out.implicitKeys.push(result.values.customerKey as string);
-    sinks[k].addLine(bulkCopyLine(result));
+    sinks[k].addLine(bulkCopyLine(result), result.line);
     order[at] = k;
   };
   const ascii = isAscii(bytes);
@@ -108,7 +108,12 @@ export function parseNdjsonChunk(
     }
   }
   out.order = order.subarray(0, out.read);
-  out.copy = bulkTypes.map((type, k) => ({ type, text: sinks[k].bytes.subarray(0, sinks[k].length), ends: Uint32Array.from(sinks[k].ends) }));
+  out.copy = bulkTypes.map((type, k) => ({
+    type,
+    text: sinks[k].bytes.subarray(0, sinks[k].length),
+    ends: Uint32Array.from(sinks[k].ends),
+    lines: Uint32Array.from(sinks[k].lines),
+  }));
   return out;
 }
 

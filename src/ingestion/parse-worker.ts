@@ -24,7 +24,7 @@ parentPort!.on('message', ({ id, file, chunk }: ParseRequest) => {
     // Structured cloning hands a Buffer over as a plain Uint8Array.
     const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
     const parsed = parseNdjsonChunk(file, { ...chunk, bytes }, validation, bulkTypes);
-    const views = [parsed.order, ...parsed.copy.flatMap((c) => [c.text, c.ends])];
+    const views = [parsed.order, ...parsed.copy.flatMap((c) => [c.text, c.ends, c.lines])];
     parentPort!.postMessage({ id, parsed }, ownBuffers(views));
   } catch (error) {
     parentPort!.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

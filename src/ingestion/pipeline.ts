@@ -94,6 +94,8 @@ export class IngestionPipeline {
   private staged: StagedRecords;
   /** Bulk types this file writes as it stages them (IngestionRepository.beginBulkStream). */
   private readonly streams = new Map<RecordType, BulkStream>();
+  /** Per bulk type, the line of the last record this file staged through push(). */
+  private readonly lastBulkLine = new Map<RecordType, number>();
   /** The BULK_TYPES this source may send: the only ones a bulk load stages (none when not bulk). */
   private readonly bulkTypes: readonly RecordType[];
   private inFlight?: Promise<void>;
@@ -127,6 +129,7 @@ export class IngestionPipeline {
     await this.flush();
     if (this.ctx.crossBatchDuplicates) await this.repo.createSeenTable();
     this.streams.clear();
+    this.lastBulkLine.clear();
     for (const type of this.bulkTypes) {
       await this.repo.createBulkStage(type);
       const stream = await this.repo.beginBulkStream(type);
@@ -218,8 +221,13 @@ export class IngestionPipeline {
       return this.reject(result);
     }
     this.counts(result.type).read += 1;
-    if (this.bulkTypes.includes(result.type)) this.staged.add(result);
-    else this.batch.push(result);
+    if (this.bulkTypes.includes(result.type)) {
+      // The bulk stage numbers its rows by line (IngestionRepository.createBulkStage).
+      const last = this.lastBulkLine.get(result.type) ?? 0;
+      if (result.line <= last) throw new Error(`internal error: ${result.type} at ${result.file}:${result.line} staged after line ${last}; a bulk load takes one record a line, in file order`);
+      this.lastBulkLine.set(result.type, result.line);
+      this.staged.add(result);
+    } else this.batch.push(result);
     if (this.batch.length + this.staged.rows >= this.ctx.batchSize) return this.handOver();
     return undefined;
   }
@@ -239,10 +247,10 @@ export class IngestionPipeline {
     const handed = chunk.copy.map(() => 0);
     let pending = 0;
     const stage = () => {
-      chunk.copy.forEach(({ type, text, ends }, k) => {
+      chunk.copy.forEach(({ type, text, ends, lines }, k) => {
         if (counted[k] === handed[k]) return;
         const from = handed[k] === 0 ? 0 : ends[handed[k] - 1];
-        this.staged.addText(type, counted[k] - handed[k], [text.subarray(from, ends[counted[k] - 1])]);
+        this.staged.addText(type, counted[k] - handed[k], [text.subarray(from, ends[counted[k] - 1])], lines[counted[k] - 1]);
         if (type === 'purchase') {
           this.staged.implicitKeys.push(...chunk.implicitKeys.slice(purchases, purchases + counted[k] - handed[k]));
           purchases += counted[k] - handed[k];
@@ -331,7 +339,10 @@ export class IngestionPipeline {
     // Staged and, streaming, inserted in the same savepoint: a refused row takes neither with it.
     const append = async (part: ValidRecord[] | CopyText | string[]) => {
       await this.repo.appendBulk(type, part);
-      return stream && this.repo.streamBulk(type, this.ctx.system, stream, part instanceof CopyText ? part.rows : part.length, this.ctx.partnerId);
+      if (!stream) return undefined;
+      // Parts come in file order: the last record's line is the highest.
+      const last = part instanceof CopyText ? part.lastLine : typeof part[0] === 'string' ? copyLineOrigin(type, part.at(-1) as string).line : (part.at(-1) as ValidRecord).line;
+      return this.repo.streamBulk(type, this.ctx.system, stream, part instanceof CopyText ? part.rows : part.length, last, this.ctx.partnerId);
     };
     const done = async (progress: Awaited<ReturnType<typeof append>>) => {
       if (stream && progress) Object.assign(stream, progress);
@@ -487,11 +498,12 @@ class StagedRecords {
   constructor(private readonly asCopyText: boolean) {}
 
   /** A parse worker's COPY text for one type (asCopyText only). */
-  addText(type: RecordType, rows: number, buffers: readonly Uint8Array[]): void {
+  addText(type: RecordType, rows: number, buffers: readonly Uint8Array[], lastLine: number): void {
     this.rows += rows;
     let into = this.records.get(type);
     if (!into) this.records.set(type, (into = new CopyText()));
     (into as CopyText).addBuffers(buffers, rows);
+    (into as CopyText).lastLine = lastLine;
   }
 
   add(r: ValidRecord): void {
@@ -500,7 +512,10 @@ class StagedRecords {
     let into = this.records.get(r.type);
     if (!into) this.records.set(r.type, (into = this.asCopyText ? new CopyText() : []));
     if (Array.isArray(into)) into.push(r);
-    else into.add(bulkCopyLine(r));
+    else {
+      into.add(bulkCopyLine(r));
+      into.lastLine = r.line;
+    }
   }
 }
 

@@ -101,6 +101,8 @@ export class CopyText {
   private pending = '';
   /** Lines held. */
   rows = 0;
+  /** A bulk stage's text: the file line of the last record added. */
+  lastLine = 0;
 
   add(line: string): void {
     this.rows += 1;
