@@ -1,9 +1,14 @@
-import { HOLDER_ROLES } from '../modules/core-banking/account-holder.entity';
-import { ACCOUNT_STATUSES, PRODUCT_TYPES } from '../modules/core-banking/account.entity';
-import { CARD_TIERS, CARD_TYPES } from '../modules/core-banking/card.entity';
-import { LOAN_STATUSES } from '../modules/core-banking/loan.entity';
-import { CHANNELS, COUNTERPARTY_KINDS } from '../modules/core-banking/transaction.entity';
-import { GENDERS, INCOME_BANDS } from '../modules/customer/customer.entity';
+import {
+  ACCOUNT_STATUSES,
+  CARD_TIERS,
+  CARD_TYPES,
+  CHANNELS,
+  COUNTERPARTY_KINDS,
+  HOLDER_ROLES,
+  LOAN_STATUSES,
+  PRODUCT_TYPES,
+} from '../modules/core-banking/core-banking.values';
+import { GENDERS, INCOME_BANDS } from '../modules/customer/customer.values';
 import { IdentifierValues } from '../modules/identity/match-rules';
 
 /** The three source kinds; a partner source's system is "partner:<code>". */

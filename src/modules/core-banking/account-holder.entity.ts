@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
-
-export const HOLDER_ROLES = ['OWNER', 'DISPONENT'] as const;
-export type HolderRole = (typeof HOLDER_ROLES)[number];
+import { HOLDER_ROLES, HolderRole } from './core-banking.values';
+export { HOLDER_ROLES };
+export type { HolderRole };
 
 /** Who may operate an account: its owner and any disponents. customerId is the account owner's (the shard key). */
 @Entity({ name: 'account_holder' })

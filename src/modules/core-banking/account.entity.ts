@@ -1,11 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, Unique, UpdateDateColumn } from 'typeorm';
 import { SourceRecordEntity } from '../../common/source-record.entity';
 import { MONEY } from '../../common/column-types';
-
-export const PRODUCT_TYPES = ['CURRENT', 'SAVINGS', 'TIME_DEPOSIT', 'LOAN', 'CREDIT_CARD', 'FUND'] as const;
-export type ProductType = (typeof PRODUCT_TYPES)[number];
-export const ACCOUNT_STATUSES = ['OPEN', 'DORMANT', 'CLOSED'] as const;
-export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+import { PRODUCT_TYPES, ACCOUNT_STATUSES, ProductType, AccountStatus } from './core-banking.values';
+export { PRODUCT_TYPES, ACCOUNT_STATUSES };
+export type { ProductType, AccountStatus };
 
 @Entity({ name: 'account' })
 @Unique('account_source_uq', ['sourceSystem', 'sourceKey'])

@@ -1,10 +1,8 @@
 import { Column, Entity, Index, Unique } from 'typeorm';
 import { SourceRecordEntity } from '../../common/source-record.entity';
-
-export const CARD_TYPES = ['DEBIT', 'CREDIT', 'CO_BRANDED'] as const;
-export type CardType = (typeof CARD_TYPES)[number];
-export const CARD_TIERS = ['JUNIOR', 'CLASSIC', 'GOLD', 'PLATINUM'] as const;
-export type CardTier = (typeof CARD_TIERS)[number];
+import { CARD_TYPES, CARD_TIERS, CardType, CardTier } from './core-banking.values';
+export { CARD_TYPES, CARD_TIERS };
+export type { CardType, CardTier };
 
 @Entity({ name: 'card' })
 @Unique('card_source_uq', ['sourceSystem', 'sourceKey'])

@@ -1,9 +1,9 @@
 import { Column, Entity, Index, Unique } from 'typeorm';
 import { SourceRecordEntity } from '../../common/source-record.entity';
 import { MONEY } from '../../common/column-types';
-
-export const LOAN_STATUSES = ['ACTIVE', 'IN_ARREARS', 'REPAID', 'DEFAULTED'] as const;
-export type LoanStatus = (typeof LOAN_STATUSES)[number];
+import { LOAN_STATUSES, LoanStatus } from './core-banking.values';
+export { LOAN_STATUSES };
+export type { LoanStatus };
 
 @Entity({ name: 'loan' })
 @Unique('loan_source_uq', ['sourceSystem', 'sourceKey'])

@@ -1,23 +1,12 @@
 import { Column, Entity, Index, Unique } from 'typeorm';
 import { SourceRecordEntity } from '../../common/source-record.entity';
 import { MONEY } from '../../common/column-types';
-
-export const CHANNELS = ['BRANCH', 'ATM', 'MOBILE', 'ONLINE', 'POS'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const COUNTERPARTY_KINDS = [
-  'OWN_BANK',
-  'OTHER_BANK',
-  'THIRD_PARTY_PLATFORM',
-  'MERCHANT',
-  'CASH',
-  'BANK_FEE',
-  'INTEREST',
-  'GOVERNMENT',
-] as const;
-export type CounterpartyKind = (typeof COUNTERPARTY_KINDS)[number];
+import { CHANNELS, COUNTERPARTY_KINDS, Channel, CounterpartyKind } from './core-banking.values';
+export { CHANNELS, COUNTERPARTY_KINDS };
+export type { Channel, CounterpartyKind };
 
 @Entity({ name: 'bank_transaction' })
-@Unique('bank_transaction_source_uq', ['sourceSystem', 'sourceKey'])
+@Unique('bank_transaction_source_uq', ['sourceKey', 'sourceSystem'])
 @Index('bank_transaction_customer_booked_idx', ['customerId', 'bookedAt', 'id'])
 @Index('bank_transaction_account_booked_idx', ['customerId', 'accountId', 'bookedAt', 'id'])
 export class TransactionEntity extends SourceRecordEntity {

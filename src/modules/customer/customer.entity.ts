@@ -1,9 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const GENDERS = ['FEMALE', 'MALE', 'OTHER', 'UNKNOWN'] as const;
-export type Gender = (typeof GENDERS)[number];
-export const INCOME_BANDS = ['LOW', 'LOWER_MIDDLE', 'MIDDLE', 'UPPER_MIDDLE', 'HIGH'] as const;
-export type IncomeBand = (typeof INCOME_BANDS)[number];
+import { GENDERS, INCOME_BANDS, Gender, IncomeBand } from './customer.values';
+export { GENDERS, INCOME_BANDS };
+export type { Gender, IncomeBand };
 
 @Entity({ name: 'customer' })
 @Index('customer_home_branch_idx', ['homeBranchId'])

@@ -3,7 +3,7 @@ import { SourceRecordEntity } from '../../common/source-record.entity';
 import { MONEY } from '../../common/column-types';
 
 @Entity({ name: 'partner_purchase' })
-@Unique('partner_purchase_source_uq', ['sourceSystem', 'sourceKey'])
+@Unique('partner_purchase_source_uq', ['sourceKey', 'sourceSystem'])
 @Index('partner_purchase_customer_at_idx', ['customerId', 'purchasedAt', 'id'])
 @Index('partner_purchase_partner_idx', ['partnerId', 'purchasedAt'])
 export class PartnerPurchaseEntity extends SourceRecordEntity {
