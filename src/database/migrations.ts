@@ -4,6 +4,7 @@ import { ServiceHistory1764633600000 } from '../../migrations/1764633600000-serv
 import { AccessControl1764720000000 } from '../../migrations/1764720000000-access-control';
 import { LifetimeValue1764900000000 } from '../../migrations/1764900000000-lifetime-value';
 import { Segments1764986400000 } from '../../migrations/1764986400000-segments';
+import { SourceKeyFirst1765072800000 } from '../../migrations/1765072800000-source-key-first';
 
 /** Listed explicitly (not globbed) so the same list works from TypeScript sources in tests and from dist/. */
 // In timestamp order, the order TypeORM applies them in.
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   AccessControl1764720000000,
   LifetimeValue1764900000000,
   Segments1764986400000,
+  SourceKeyFirst1765072800000,
 ];
