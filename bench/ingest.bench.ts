@@ -12,10 +12,24 @@ import { IngestSummary } from '../src/ingestion/pipeline';
 import { IngestionService } from '../src/ingestion/ingestion.service';
 import { MemoryRejectSink } from '../src/ingestion/rejects';
 
+/** One round of the bulk load and the COPY floors, all on the same database one after the other. */
+export interface IngestBenchRound {
+  bulkSeconds: number;
+  bulkRerunSeconds: number;
+  copySeconds: number;
+  indexedCopySeconds: number;
+  rebuildCopySeconds: number;
+}
+
+/**
+ * Figures are medians over the rounds (this machine's speed varies by 10-25% from minute to minute); ratios are
+ * taken within each round, then the median.
+ */
 export interface IngestBenchResult {
   rows: number;
   fileBytes: number;
-  /** `fattail ingest` (atomic batches): every batch committed as it goes. */
+  rounds: number;
+  /** `fattail ingest` (atomic batches): every batch committed as it goes. Once, before the rounds. */
   ingestSeconds: number;
   ingestRowsPerSecond: number;
   /** `fattail ingest --bulk`: one transaction, the file's transactions written set-based, indexes rebuilt. */
@@ -30,7 +44,7 @@ export interface IngestBenchResult {
   copyRowsPerSecond: number;
   /** ingest rows/s divided by raw COPY rows/s; the target is at least 1/3. */
   ratio: number;
-  /** COPY of the same rows into a table shaped like bank_transaction (its keys, indexes and foreign key): the floor for this schema. */
+  /** COPY of the same rows into a table shaped like bank_transaction (its keys, indexes and foreign key). */
   indexedCopySeconds: number;
   indexedCopyRowsPerSecond: number;
   ratioToIndexedCopy: number;
@@ -42,6 +56,7 @@ export interface IngestBenchResult {
   rebuildCopySeconds: number;
   rebuildCopyRowsPerSecond: number;
   bulkRatioToRebuildCopy: number;
+  perRound: IngestBenchRound[];
   summary: { inserted: number; rejected: number };
   bulkSummary: { inserted: number; rejected: number };
 }
@@ -125,12 +140,54 @@ async function timedIngest(db: Database, file: string, bulk: boolean): Promise<{
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, summary };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function timedCopy(client: Client, file: string, sql: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), client.query(copyFrom(sql)));
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** The COPY floors of one round: a bare table, the keyed bank_transaction shape, and COPY-then-build-the-keys. */
+async function copyFloors(client: Client, tsv: string): Promise<Pick<IngestBenchRound, 'copySeconds' | 'indexedCopySeconds' | 'rebuildCopySeconds'>> {
+  for (const t of ['bench_raw_copy', 'bench_indexed_copy', 'bench_rebuild_copy']) await client.query(`DROP TABLE IF EXISTS ${t}`);
+  await client.query(`
+    CREATE TABLE bench_raw_copy (customer_id bigint, account_id bigint, source_system text, source_key text, booked_at timestamptz,
+      amount numeric(18, 2), currency char(3), channel text, counterparty_kind text, description text)`);
+  const copySeconds = await timedCopy(client, tsv, 'COPY bench_raw_copy FROM STDIN');
+  await client.query(`CREATE TABLE bench_indexed_copy (LIKE bank_transaction INCLUDING ALL)`);
+  await client.query(`ALTER TABLE bench_indexed_copy ADD FOREIGN KEY (customer_id, account_id) REFERENCES account (customer_id, id) ON DELETE CASCADE`);
+  const cols = 'customer_id, account_id, source_system, source_key, booked_at, amount, currency, channel, counterparty_kind, description';
+  const indexedCopySeconds = await timedCopy(client, tsv, `COPY bench_indexed_copy (${cols}) FROM STDIN`);
+  // The hand-written bulk recipe for this schema: COPY into the table without its keys, then build them.
+  await client.query(`CREATE TABLE bench_rebuild_copy (LIKE bank_transaction INCLUDING DEFAULTS INCLUDING IDENTITY)`);
+  const t0 = process.hrtime.bigint();
+  await timedCopy(client, tsv, `COPY bench_rebuild_copy (${cols}) FROM STDIN`);
+  await client.query(`SET maintenance_work_mem = '256MB'`);
+  for (const ddl of [
+    `ALTER TABLE bench_rebuild_copy ADD PRIMARY KEY (customer_id, id)`,
+    `ALTER TABLE bench_rebuild_copy ADD UNIQUE (source_key, source_system)`,
+    `CREATE INDEX ON bench_rebuild_copy (customer_id, account_id, booked_at DESC, id DESC)`,
+    `CREATE INDEX ON bench_rebuild_copy (customer_id, booked_at DESC, id DESC)`,
+    `ALTER TABLE bench_rebuild_copy ADD FOREIGN KEY (customer_id, account_id) REFERENCES account (customer_id, id) ON DELETE CASCADE`,
+  ]) {
+    await client.query(ddl);
+  }
+  const rebuildCopySeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  for (const t of ['bench_raw_copy', 'bench_indexed_copy', 'bench_rebuild_copy']) await client.query(`DROP TABLE ${t}`);
+  return { copySeconds, indexedCopySeconds, rebuildCopySeconds };
+}
+
 /**
  * Times `fattail ingest` (the same service the CLI calls) on an NDJSON file of `rows` transactions into a fresh
- * PostgreSQL database created from `databaseUrl`, with and without --bulk, and a plain COPY of the same rows
- * into a bare table without keys or indexes: the floor. All write to one server, one after the other.
+ * PostgreSQL database created from `databaseUrl`: once batch by batch, then `rounds` times with --bulk (into
+ * the emptied table, then the same file again), each round followed by the COPY floors of the same rows.
  */
-export async function runIngestBench(databaseUrl: string, rows = 1_000_000): Promise<IngestBenchResult> {
+export async function runIngestBench(databaseUrl: string, rows = 1_000_000, rounds = 3): Promise<IngestBenchResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fattail-bench-'));
   const ndjson = path.join(dir, 'transactions.ndjson');
   const tsv = path.join(dir, 'transactions.tsv');
@@ -138,12 +195,6 @@ export async function runIngestBench(databaseUrl: string, rows = 1_000_000): Pro
     await writeLines(ndjson, rows, (i) => JSON.stringify({ type: 'transaction', ...row(i) }) + '\n');
     const batched = await withAccounts(databaseUrl, (db) => timedIngest(db, ndjson, false));
     return await withAccounts(databaseUrl, async (db, url) => {
-      const bulk = await timedIngest(db, ndjson, true);
-      const rerun = await timedIngest(db, ndjson, true);
-      if (bulk.summary.inserted !== batched.summary.inserted || rerun.summary.unchanged !== rows) {
-        throw new Error(`bulk and batched loads disagree: ${JSON.stringify({ batched: batched.summary.inserted, bulk: bulk.summary.inserted, rerunUnchanged: rerun.summary.unchanged })}`);
-      }
-
       // The same rows as COPY text, with the (customer_id, account_id) each account key resolves to.
       const ids = new Map<string, string>(
         (await db.dataSource.query(`SELECT source_key, customer_id || E'\\t' || id AS ids FROM account`)).map((r: { source_key: string; ids: string }) => [r.source_key, r.ids]),
@@ -152,63 +203,58 @@ export async function runIngestBench(databaseUrl: string, rows = 1_000_000): Pro
         const r = row(i);
         return `${ids.get(r.accountKey)}\tcore-banking\t${r.key}\t${r.bookedAt}\t${r.amount}\tCNY\t${r.channel}\t${r.counterpartyKind}\t${r.description ?? '\\N'}\n`;
       });
-      await db.dataSource.query(`
-        CREATE TABLE bench_raw_copy (customer_id bigint, account_id bigint, source_system text, source_key text, booked_at timestamptz,
-          amount numeric(18, 2), currency char(3), channel text, counterparty_kind text, description text)`);
       const client = new Client({ connectionString: url });
       await client.connect();
-      const t1 = process.hrtime.bigint();
-      await pipeline(createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom('COPY bench_raw_copy FROM STDIN')));
-      const copySeconds = Number(process.hrtime.bigint() - t1) / 1e9;
-      await db.dataSource.query(`CREATE TABLE bench_indexed_copy (LIKE bank_transaction INCLUDING ALL)`);
-      await db.dataSource.query(
-        `ALTER TABLE bench_indexed_copy ADD FOREIGN KEY (customer_id, account_id) REFERENCES account (customer_id, id) ON DELETE CASCADE`,
-      );
-      const cols = 'customer_id, account_id, source_system, source_key, booked_at, amount, currency, channel, counterparty_kind, description';
-      const t2 = process.hrtime.bigint();
-      await pipeline(createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY bench_indexed_copy (${cols}) FROM STDIN`)));
-      const indexedCopySeconds = Number(process.hrtime.bigint() - t2) / 1e9;
-      // The hand-written bulk recipe for this schema: COPY into the table without its keys, then build them.
-      await db.dataSource.query(`CREATE TABLE bench_rebuild_copy (LIKE bank_transaction INCLUDING DEFAULTS INCLUDING IDENTITY)`);
-      const t3 = process.hrtime.bigint();
-      await pipeline(createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY bench_rebuild_copy (${cols}) FROM STDIN`)));
-      await client.query(`SET maintenance_work_mem = '256MB'`);
-      for (const ddl of [
-        `ALTER TABLE bench_rebuild_copy ADD PRIMARY KEY (customer_id, id)`,
-        `ALTER TABLE bench_rebuild_copy ADD UNIQUE (source_system, source_key)`,
-        `CREATE INDEX ON bench_rebuild_copy (customer_id, account_id, booked_at DESC, id DESC)`,
-        `CREATE INDEX ON bench_rebuild_copy (customer_id, booked_at DESC, id DESC)`,
-        `ALTER TABLE bench_rebuild_copy ADD FOREIGN KEY (customer_id, account_id) REFERENCES account (customer_id, id) ON DELETE CASCADE`,
-      ]) {
-        await client.query(ddl);
+      const perRound: IngestBenchRound[] = [];
+      let bulkSummary: IngestSummary | undefined;
+      let rerunUnchanged = 0;
+      try {
+        for (let round = 0; round < rounds; round++) {
+          await client.query('TRUNCATE bank_transaction');
+          await client.query('CHECKPOINT');
+          const bulk = await timedIngest(db, ndjson, true);
+          const rerun = await timedIngest(db, ndjson, true);
+          if (bulk.summary.inserted !== batched.summary.inserted || rerun.summary.unchanged !== rows) {
+            throw new Error(`bulk and batched loads disagree: ${JSON.stringify({ batched: batched.summary.inserted, bulk: bulk.summary.inserted, rerunUnchanged: rerun.summary.unchanged })}`);
+          }
+          bulkSummary = bulk.summary;
+          rerunUnchanged = rerun.summary.unchanged;
+          perRound.push({ bulkSeconds: bulk.seconds, bulkRerunSeconds: rerun.seconds, ...(await copyFloors(client, tsv)) });
+        }
+      } finally {
+        await client.end();
       }
-      const rebuildCopySeconds = Number(process.hrtime.bigint() - t3) / 1e9;
-      await client.end();
 
-      const perSecond = (s: number) => rows / s;
+      const m = (pick: (r: IngestBenchRound) => number) => median(perRound.map(pick));
       const round = (n: number, d: number) => Number(n.toFixed(d));
+      const bulkSeconds = m((r) => r.bulkSeconds);
+      const copySeconds = m((r) => r.copySeconds);
+      const indexedCopySeconds = m((r) => r.indexedCopySeconds);
+      const rebuildCopySeconds = m((r) => r.rebuildCopySeconds);
       return {
         rows,
         fileBytes: statSync(ndjson).size,
+        rounds,
         ingestSeconds: round(batched.seconds, 2),
-        ingestRowsPerSecond: Math.round(perSecond(batched.seconds)),
-        bulkSeconds: round(bulk.seconds, 2),
-        bulkRowsPerSecond: Math.round(perSecond(bulk.seconds)),
-        bulkRatio: round(copySeconds / bulk.seconds, 3),
-        bulkRerunSeconds: round(rerun.seconds, 2),
-        bulkRerunUnchanged: rerun.summary.unchanged,
+        ingestRowsPerSecond: Math.round(rows / batched.seconds),
+        bulkSeconds: round(bulkSeconds, 2),
+        bulkRowsPerSecond: Math.round(rows / bulkSeconds),
+        bulkRatio: round(m((r) => r.copySeconds / r.bulkSeconds), 3),
+        bulkRerunSeconds: round(m((r) => r.bulkRerunSeconds), 2),
+        bulkRerunUnchanged: rerunUnchanged,
         copySeconds: round(copySeconds, 2),
-        copyRowsPerSecond: Math.round(perSecond(copySeconds)),
+        copyRowsPerSecond: Math.round(rows / copySeconds),
         ratio: round(copySeconds / batched.seconds, 3),
         indexedCopySeconds: round(indexedCopySeconds, 2),
-        indexedCopyRowsPerSecond: Math.round(perSecond(indexedCopySeconds)),
+        indexedCopyRowsPerSecond: Math.round(rows / indexedCopySeconds),
         ratioToIndexedCopy: round(indexedCopySeconds / batched.seconds, 3),
-        bulkRatioToIndexedCopy: round(indexedCopySeconds / bulk.seconds, 3),
+        bulkRatioToIndexedCopy: round(m((r) => r.indexedCopySeconds / r.bulkSeconds), 3),
         rebuildCopySeconds: round(rebuildCopySeconds, 2),
-        rebuildCopyRowsPerSecond: Math.round(perSecond(rebuildCopySeconds)),
-        bulkRatioToRebuildCopy: round(rebuildCopySeconds / bulk.seconds, 3),
+        rebuildCopyRowsPerSecond: Math.round(rows / rebuildCopySeconds),
+        bulkRatioToRebuildCopy: round(m((r) => r.rebuildCopySeconds / r.bulkSeconds), 3),
+        perRound: perRound.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 2)])) as unknown as IngestBenchRound),
         summary: { inserted: batched.summary.inserted, rejected: batched.summary.rejected },
-        bulkSummary: { inserted: bulk.summary.inserted, rejected: bulk.summary.rejected },
+        bulkSummary: { inserted: bulkSummary!.inserted, rejected: bulkSummary!.rejected },
       };
     });
   } finally {
@@ -219,10 +265,10 @@ export async function runIngestBench(databaseUrl: string, rows = 1_000_000): Pro
 if (require.main === module) {
   const url = process.argv[2] ?? process.env.DATABASE_URL;
   if (!url) {
-    process.stderr.write('usage: ingest.bench <postgresql-url-with-CREATE-DATABASE-rights> [rows]\n');
+    process.stderr.write('usage: ingest.bench <postgresql-url-with-CREATE-DATABASE-rights> [rows] [rounds]\n');
     process.exit(2);
   }
-  runIngestBench(url, Number(process.argv[3] ?? 1_000_000)).then(
+  runIngestBench(url, Number(process.argv[3] ?? 1_000_000), Number(process.argv[4] ?? 3)).then(
     (r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'),
     (e: unknown) => {
       process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
