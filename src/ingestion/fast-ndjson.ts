@@ -1,5 +1,5 @@
 import { FIELD_SPECS, FieldSpec, RecordType } from './records';
-import { realDate, ValidationContext } from './validate';
+import { decimalDigits, realDate, ValidationContext } from './validate';
 
 /** Where a bulk stage column's value comes from: a record field, or "_file" / "_line" (where it was read). */
 export interface FastColumn {
@@ -38,7 +38,7 @@ export class CopyBytes {
 interface FastField {
   name: Uint8Array;
   spec: FieldSpec;
-  /** For decimals: the most integer and fraction digits (numeric(18,2) amounts; rates have 6 decimals). */
+  /** For decimals: the most integer and fraction digits (decimalDigits). */
   intDigits: number;
   fracDigits: number;
   /** For enums: the allowed values as bytes. */
@@ -117,8 +117,8 @@ export class FastNdjson {
       const names = Object.keys(FIELD_SPECS[type]);
       const fields = names.map((name) => {
         const spec = FIELD_SPECS[type][name];
-        const rate = name === 'interestRate';
-        return { name: ascii(name), spec, intDigits: rate ? 3 : 16, fracDigits: rate ? 6 : 2, values: (spec.values ?? []).map(ascii) };
+        const digits = decimalDigits(name);
+        return { name: ascii(name), spec, intDigits: digits.integer, fracDigits: digits.fraction, values: (spec.values ?? []).map(ascii) };
       });
       const columnFields = columns.map((c) => (c.field === '_file' ? FILE : c.field === '_line' ? LINE : names.indexOf(c.field ?? '')));
       if (columnFields.includes(-1)) throw new Error(`fast NDJSON path: a stage column of ${type} names no field of it`);

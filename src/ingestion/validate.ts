@@ -23,9 +23,13 @@ class FieldError extends Error {
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-// numeric(18,2): at most 16 integer digits, 2 decimals.
-const DECIMAL_RE = /^[+-]?\d{1,16}(?:\.\d{1,2})?$/;
-const RATE_RE = /^[+-]?\d{1,3}(?:\.\d{1,6})?$/;
+/** The most digits a decimal field takes before and after the point: amounts are numeric(18,2), rates have 6 decimals. */
+export function decimalDigits(field: string): { integer: number; fraction: number } {
+  return field === 'interestRate' ? { integer: 3, fraction: 6 } : { integer: 16, fraction: 2 };
+}
+const decimalPattern = ({ integer, fraction }: { integer: number; fraction: number }) => new RegExp(`^[+-]?\\d{1,${integer}}(?:\\.\\d{1,${fraction}})?$`);
+const DECIMAL_RE = decimalPattern(decimalDigits('amount'));
+const RATE_RE = decimalPattern(decimalDigits('interestRate'));
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -72,7 +76,7 @@ function parseField(field: string, spec: FieldSpec, v: unknown): string | number
     case 'decimal': {
       const s = asText(field, v);
       const re = field === 'interestRate' ? RATE_RE : DECIMAL_RE;
-      if (!re.test(s)) throw new FieldError(field, `bad amount "${s}": expected a decimal with at most ${field === 'interestRate' ? '6' : '2'} decimals`);
+      if (!re.test(s)) throw new FieldError(field, `bad amount "${s}": expected a decimal with at most ${decimalDigits(field).fraction} decimals`);
       return s.startsWith('+') ? s.slice(1) : s;
     }
     case 'int': {
