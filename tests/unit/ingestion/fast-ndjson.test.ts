@@ -250,6 +250,23 @@ describe('parseNdjsonChunk with and without the fast path', () => {
     );
   });
 
+  it('takes the common lines of ASCII and of UTF-8 chunks without JSON.parse', () => {
+    const ctx = contextOf('core-banking');
+    const line = (i: number, description: string) =>
+      JSON.stringify({ type: 'transaction', key: `T${i}`, accountKey: 'A1', bookedAt: '2024-01-01T10:00:00.000Z', amount: '1.50', channel: 'ATM', counterpartyKind: 'CASH', description });
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      for (const description of ['plain', 'café au lait']) {
+        const chunk = chunkOf([line(1, description), line(2, description), '', line(3, description)], '\r\n', 1);
+        const parsed = parseNdjsonChunk(FILE, chunk, ctx, ['transaction']);
+        expect(parsed.copy[0].lines).toEqual(Uint32Array.from([1, 2, 4]));
+      }
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('reads a chunk that is not valid UTF-8 the general way, line by line', () => {
     const ctx = contextOf('core-banking');
     const good = '{"type":"transaction","key":"T1","accountKey":"A","bookedAt":"2023-01-01T00:00:00Z","amount":"1","channel":"ATM","counterpartyKind":"CASH"}';
