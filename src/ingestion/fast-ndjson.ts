@@ -145,7 +145,9 @@ export class FastNdjson {
     if (!this.assign(b, tokens, t)) return -1;
     const sink = out[k];
     const before = sink.length;
-    sink.reserve(end - start + this.fileText.length + 16 + 3 * t.columns.length);
+    // More than a line can take: values are copied or lengthened by a few bytes (timestamps, \N, tabs), and
+    // each written field drops its name and quotes. Typed arrays ignore writes past their end, so be generous.
+    sink.reserve(2 * (end - start) + this.fileText.length + 32 + 3 * t.columns.length);
     if (!this.writeColumns(b, line, t, sink)) {
       sink.length = before;
       return -1;

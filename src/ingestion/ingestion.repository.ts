@@ -618,8 +618,8 @@ export class IngestionRepository {
 
   /**
    * Inserts the rows staged since the last call (`appended` of them, up to line `last`) into the stream's
-   * table. Rows whose parent is missing are marked _waiting. Returns what changed; the caller applies it to the stream once the
-   * enclosing savepoint is released.
+   * table. Rows whose parent is missing are marked _waiting. Returns what changed; the caller applies it to
+   * the stream once the enclosing savepoint is released.
    */
   async streamBulk(
     type: RecordType,
