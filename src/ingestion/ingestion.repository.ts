@@ -396,8 +396,8 @@ interface DroppedKeys {
 export interface BulkStream {
   table: string;
   keys: DroppedKeys;
-  /** The table's column types. */
-  types: Record<string, string>;
+  /** The insert from the stage into the table (renderUpdateThenInsert). */
+  insert: (id: string | undefined, where: string) => string;
   /** The last line (_line) inserted or marked waiting. */
   last: number;
   staged: number;
@@ -613,7 +613,8 @@ export class IngestionRepository {
     if (spec.rejectWhen || (await this.sql.rows(`SELECT 1 FROM ${table} LIMIT 1`)).length > 0) return undefined;
     // Each batch inserts the stage's newest rows: found by line.
     await this.sql.exec(`CREATE INDEX ON bulk_${type} (_line)`);
-    return { table, keys: await this.dropIndexes(table), types: await this.columnTypes(table), last: 0, staged: 0, inserted: 0, waiting: 0 };
+    const { insert } = renderUpdateThenInsert(spec.upsert, `bulk_${type}`, await this.columnTypes(table));
+    return { table, keys: await this.dropIndexes(table), insert, last: 0, staged: 0, inserted: 0, waiting: 0 };
   }
 
   /**
@@ -635,9 +636,8 @@ export class IngestionRepository {
     const done = { last, staged: stream.staged + appended, inserted: stream.inserted, waiting: stream.waiting };
     const params = upsertParams(type, system, partnerId);
     const first = BigInt(await this.reserveIds(stream.table, last - stream.last));
-    const { insert } = renderUpdateThenInsert(spec.upsert, stage, stream.types);
     const n = params.length;
-    const inserted = await this.sql.exec(insert(`$${n + 1}::bigint + s._line`, `s._line > $${n + 2} AND s._line <= $${n + 3}`), [
+    const inserted = await this.sql.exec(stream.insert(`$${n + 1}::bigint + s._line`, `s._line > $${n + 2} AND s._line <= $${n + 3}`), [
       ...params,
       (first - BigInt(stream.last) - 1n).toString(),
       stream.last,
@@ -664,7 +664,7 @@ export class IngestionRepository {
       return { inserted: 0, updated: 0, unchanged: 0, parked: 0, rejected: [], table: stream.table, rebuilt: false };
     }
     const counts = await this.upsertStaged(type, spec, system, stream.staged, partnerId, stage, async (params) => {
-      const late = stream.waiting > 0 ? await this.sql.exec(renderUpdateThenInsert(spec.upsert, stage, stream.types).insert(undefined, 's._waiting'), params) : 0;
+      const late = stream.waiting > 0 ? await this.sql.exec(stream.insert(undefined, 's._waiting'), params) : 0;
       // A row left without its parent could repeat the key of a row written (the unique key would not see it):
       // look for repeats in the whole stage. Otherwise the rebuilt unique key finds them.
       if (late < stream.waiting) {

@@ -1,7 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { CopyBytes, FastNdjson } from './fast-ndjson';
 import { ndjsonItem } from './formats/ndjson.format';
-import { LineChunk, RawLine, splitLines } from './formats/read-lines';
+import { chunkLineText, LineChunk, RawLine, splitLines } from './formats/read-lines';
 import { bulkCopyLine, TYPE_SPECS } from './ingestion.repository';
 import { RecordType, Rejection, ValidRecord } from './records';
 import { copyValue } from './sql-session';
@@ -51,6 +51,7 @@ export function parseNdjsonChunk(
   const order = new Uint8Array(count);
   // One COPY text per bulk type, in bulkTypes' order (order[] holds that index).
   const sinks = bulkTypes.map(() => new CopyBytes(bytes.length));
+  const countRead = (type: RecordType) => (out.reads[type] = (out.reads[type] ?? 0) + 1);
   const general = (raw: RawLine) => {
     const item = ndjsonItem(file, raw);
     if (!item) return;
@@ -62,12 +63,12 @@ export function parseNdjsonChunk(
     }
     const result = validateRecord(item.raw!, file, item.line, ctx);
     if ('reason' in result) {
-      if (result.type) out.reads[result.type as RecordType] = (out.reads[result.type as RecordType] ?? 0) + 1;
+      if (result.type) countRead(result.type as RecordType);
       out.rejections.push(result);
       order[at] = NEXT_REJECTION;
       return;
     }
-    out.reads[result.type] = (out.reads[result.type] ?? 0) + 1;
+    countRead(result.type);
     const k = bulkTypes.indexOf(result.type);
     if (k === -1) {
       out.records.push(result);
@@ -92,17 +93,11 @@ export function parseNdjsonChunk(
       const k = fast.render(bytes, start, end, line, sinks);
       if (k >= 0) {
         const type = bulkTypes[k];
-        out.reads[type] = (out.reads[type] ?? 0) + 1;
+        countRead(type);
         if (type === 'purchase') out.implicitKeys.push(bytes.toString('utf8', fast.customerKeyStart, fast.customerKeyEnd));
         order[out.read++] = k;
       } else {
-        // As splitLines decodes: one chunk, so only its first line can lose a byte-order mark.
-        const text = ascii
-          ? bytes.toString('latin1', start, end)
-          : start === 0
-            ? decoder.decode(bytes.subarray(start, end))
-            : bytes.toString('utf8', start, end);
-        general({ line, text });
+        general({ line, text: chunkLineText(bytes, start, end, ascii) });
       }
       start = nl + 1;
     }
@@ -116,8 +111,6 @@ export function parseNdjsonChunk(
   }));
   return out;
 }
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The fast path for a file, kept while the same file's chunks come in (a worker parses one file at a time). */
 let lastFast: { file: string; ctx: ValidationContext; bulkTypes: readonly RecordType[]; fast: FastNdjson } | undefined;

@@ -148,6 +148,15 @@ export function splitLines({ bytes, firstLine }: LineChunk): RawLine[] {
 }
 
 /**
+ * The text splitLines gives the line at bytes [start, end) of a chunk that is valid UTF-8 (`ascii`: all of it
+ * ASCII), without decoding the rest: the chunk is decoded as one, so only its first line can lose a byte-order mark.
+ */
+export function chunkLineText(bytes: Buffer, start: number, end: number, ascii: boolean): string {
+  if (ascii) return bytes.toString('latin1', start, end);
+  return start === 0 ? decoder.decode(bytes.subarray(start, end)) : bytes.toString('utf8', start, end);
+}
+
+/**
  * Streams a file as lines (LF or CRLF), memory bounded by the longest line. Yields each 1 MB chunk's lines
  * together: one await per chunk, not per line (bulk loads read millions).
  */
