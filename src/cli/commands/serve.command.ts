@@ -40,23 +40,9 @@ async function servePrimary(workers: number): Promise<void> {
   const logger = createLogger(config.logLevel);
   if (!config.databaseUrl) throw new Error('--workers above 1 needs DATABASE_URL: the embedded database lives inside one process');
   if (!config.redisUrl) logger.warn('no REDIS_URL: each worker enforces its own rate limit (N workers allow N times the budget)');
-  if (config.migrateOnStart) {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: 1 });
-    try {
-      const applied = await migrate(db.dataSource);
-      if (applied.length) logger.info({ applied }, 'migrations applied');
-    } finally {
-      await db.close();
-    }
-  }
+  // Signals are handled from the start: a stop while the schema is being migrated exits cleanly too
+  // (the migration's transaction rolls back with its connection) instead of dying by the signal.
   let stopping = false;
-  const env = { FATTAIL_MIGRATE_ON_START: 'false' };
-  for (let i = 0; i < workers; i++) cluster.fork(env);
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    logger.error({ worker: worker.id, code, signal }, 'worker died; starting a new one');
-    cluster.fork(env);
-  });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.on(sig, () => {
       if (stopping) return;
@@ -71,6 +57,23 @@ async function servePrimary(workers: number): Promise<void> {
       }, 50);
     });
   }
+  if (config.migrateOnStart) {
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: 1 });
+    try {
+      const applied = await migrate(db.dataSource);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    } finally {
+      await db.close();
+    }
+  }
+  if (stopping) return;
+  const env = { FATTAIL_MIGRATE_ON_START: 'false' };
+  for (let i = 0; i < workers; i++) cluster.fork(env);
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ worker: worker.id, code, signal }, 'worker died; starting a new one');
+    cluster.fork(env);
+  });
   logger.info({ workers }, 'workers started');
 }
 

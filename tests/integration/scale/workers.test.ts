@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from '../../../src/common/repo-root';
 import { AccessRepository } from '../../../src/modules/access/access.repository';
@@ -8,15 +7,6 @@ import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
 
 const PEPPER = 'workers-test-pepper';
 const postgres = process.env.TEST_DATABASE_URL !== undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function startCli(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
   const root = repoRoot();
@@ -31,21 +21,25 @@ function startCli(args: string[], env: Record<string, string>): { child: ChildPr
   return { child, output: () => output };
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
+/**
+ * The workers listen on PORT=0: node:cluster gives every worker the one port the primary bound, and
+ * each logs it. (Picking a free port first and passing it down races with every other test that
+ * listens while the CLI is starting.)
+ */
+async function waitUntilListening(child: ChildProcess, output: () => string): Promise<string> {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}): ${output()}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
+    const listening = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(output());
+    if (listening) return listening[1];
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server did not come up: ${output()}`);
 }
 
 (postgres ? describe : describe.skip)(
-  postgres ? 'fattail serve --workers' : 'fattail serve --workers (skipped: several processes share a database only on PostgreSQL; runs in the PostgreSQL pass)',
+  postgres
+    ? 'fattail serve --workers'
+    : 'fattail serve --workers (skipped: several processes share a database only on PostgreSQL; runs in the PostgreSQL pass)',
   () => {
     let db: TestDatabase;
     beforeAll(async () => {
@@ -56,11 +50,16 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
     });
 
     it('serves one port from several worker processes and stops them all on SIGTERM', async () => {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const { child, output } = startCli(['serve', '--workers', '2'], { DATABASE_URL: db.url!, PORT: String(port), FATTAIL_KEY_PEPPER: PEPPER });
+      const { child, output } = startCli(['serve', '--workers', '2'], {
+        DATABASE_URL: db.url!,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        FATTAIL_KEY_PEPPER: PEPPER,
+      });
+      // A failure in the body is the one reported; the stop is checked after it, so it cannot mask it.
+      let failure: unknown;
       try {
-        await waitUntilUp(url, child, output);
+        const url = await waitUntilListening(child, output);
         // The first worker may answer before the second has finished starting: ask until both have
         // answered (round-robin hands connections to every listening worker), for at most a minute.
         const workers = new Set<number>();
@@ -80,12 +79,18 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
           body: JSON.stringify({ query: '{ customers { totalCount } }' }),
         });
         expect(await res.json()).toEqual({ data: { customers: { totalCount: 0 } } });
-        expect((await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })).status).toBe(401);
-      } finally {
-        child.kill('SIGTERM');
-        const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-        expect(code).toBe(0);
+        expect(
+          (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' }))
+            .status,
+        ).toBe(401);
+      } catch (error) {
+        failure = error;
       }
+      const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`code ${code}, signal ${signal}`)));
+      child.kill('SIGTERM');
+      const exit = await exited;
+      if (failure) throw failure;
+      if (exit !== 'code 0, signal null') throw new Error(`the server stopped with ${exit}:\n${output()}`);
     });
   },
 );
