@@ -7,6 +7,7 @@ import { badInput, DomainException, ErrorCode } from '../src/common/errors';
 import type { ProductType, AccountStatus } from '../src/modules/core-banking/account.entity';
 import type { CardTier, CardType } from '../src/modules/core-banking/card.entity';
 import type { LoanStatus } from '../src/modules/core-banking/loan.entity';
+import type { StandingOrderPurpose } from '../src/modules/core-banking/standing-order.entity';
 import type { Channel, CounterpartyKind } from '../src/modules/core-banking/transaction.entity';
 import type { Gender, IncomeBand } from '../src/modules/customer/customer.entity';
 import { Random, WeightedTable, weightedTable } from './random';
@@ -42,6 +43,7 @@ export const SEED_TABLES = [
   'bank_transaction',
   'loan',
   'card',
+  'standing_order',
   'mobile_enrolment',
   'mobile_session',
   'partner_purchase',
@@ -180,6 +182,21 @@ const CUSTOMER_TABLES: readonly TableSpec[] = [
       ['partner_id', 'bigint'],
       ['last_four', 'text'],
       ['issued_at', 'timestamptz'],
+    ],
+  },
+  {
+    name: 'standing_order',
+    columns: [
+      ['customer_id', 'bigint'],
+      ['id', 'bigint'],
+      ['account_id', 'bigint'],
+      ['source_system', 'text'],
+      ['source_key', 'text'],
+      ['amount', 'numeric'],
+      ['currency', 'text'],
+      ['purpose', 'text'],
+      ['recipient_bank', 'text'],
+      ['recipient_account', 'text'],
     ],
   },
   {
@@ -670,6 +687,7 @@ interface IdCounters {
   transaction: number;
   loan: number;
   card: number;
+  standingOrder: number;
   enrolment: number;
   session: number;
   purchase: number;
@@ -705,6 +723,7 @@ function emptyChunk(): ChunkRows {
     bank_transaction: [],
     loan: [],
     card: [],
+    standing_order: [],
     mobile_enrolment: [],
     mobile_session: [],
     partner_purchase: [],
@@ -719,6 +738,30 @@ const CORE = SEED_SOURCE_SYSTEMS.coreBanking;
 const MOBILE = SEED_SOURCE_SYSTEMS.mobileBanking;
 
 /** Appends every row of one customer (id = customerId) to `out`. Pure: no I/O. */
+/** What standing orders pay: the share of current accounts that have one, and a typical monthly amount (CNY). */
+const STANDING_ORDER_KINDS: ReadonlyArray<{ purpose: StandingOrderPurpose; share: number; amount: number }> = [
+  { purpose: 'HOUSEHOLD_BILLS', share: 0.45, amount: 260 },
+  { purpose: 'INSURANCE', share: 0.18, amount: 420 },
+  { purpose: 'LOAN_REPAYMENT', share: 0.07, amount: 1800 }, // a loan held at another bank
+  { purpose: 'LEASING', share: 0.03, amount: 2600 },
+  { purpose: 'OTHER', share: 0.1, amount: 500 },
+];
+
+/**
+ * Standing orders on a customer's open current account, to accounts at other banks. They come from a random
+ * stream of their own, so adding them left every other seeded row as it was.
+ */
+function standingOrders(ctx: GeneratorContext, customerId: number, account: SeededAccount, incomeMult: number, out: ChunkRows): void {
+  const rng = new Random(ctx.seed, 0x40000000 + customerId);
+  for (const kind of STANDING_ORDER_KINDS) {
+    if (!rng.bernoulli(kind.share)) continue;
+    const id = ++ctx.ids.standingOrder;
+    const amount = Math.max(10, rng.logNormal(kind.amount * Math.sqrt(incomeMult), 0.5));
+    const recipientAccount = pad(rng.int(0, 99_999_999), 8) + pad(rng.int(0, 99_999_999), 8);
+    out.standing_order.push([String(customerId), String(id), account.id, CORE, `ORDER-${pad(id, 9)}`, cents(amount), 'CNY', kind.purpose, rng.pick(OTHER_BANKS), recipientAccount]);
+  }
+}
+
 function generateCustomer(ctx: GeneratorContext, customerId: number, out: ChunkRows): void {
   const rng = new Random(ctx.seed, customerId);
   const now = ctx.nowMs;
@@ -894,6 +937,8 @@ function generateCustomer(ctx: GeneratorContext, customerId: number, out: ChunkR
     const issuedAt = toSecond(Math.min(account.openedAt + rng.uniform(0, 10 * DAY), Math.max(account.openedAt, lastActive)));
     out.card.push([cid, String(cardId), account.id, CORE, `CARD-${pad(cardId, 9)}`, cardType, tier, partnerId, pad(rng.int(0, 9999), 4), iso(issuedAt)]);
   }
+
+  if (isOpenAt(primary, now)) standingOrders(ctx, customerId, primary, incomeMult, out);
 
   // Transactions over the last two years, up to the last day they were active.
   const txFrom = Math.max(createdAt, now - 730 * DAY);
@@ -1255,7 +1300,7 @@ export async function seedDemoBank(dataSource: DataSource, options: SeedDemoBank
         ...reference,
         branchTable: weightedTable(reference.branches.map((b) => [b, b.weight] as const)),
         coBranded: reference.partners.filter((p) => p.coBrandedProduct !== null),
-        ids: { account: 0, transaction: 0, loan: 0, card: 0, enrolment: 0, session: 0, purchase: 0 },
+        ids: { account: 0, transaction: 0, loan: 0, card: 0, standingOrder: 0, enrolment: 0, session: 0, purchase: 0 },
       };
       const counts = Object.fromEntries(SEED_TABLES.map((t) => [t, 0])) as Record<SeedTable, number>;
       counts.branch = reference.branches.length;

@@ -4,6 +4,7 @@ import { AccountHolderEntity } from '../modules/core-banking/account-holder.enti
 import { AccountEntity } from '../modules/core-banking/account.entity';
 import { CardEntity } from '../modules/core-banking/card.entity';
 import { LoanEntity } from '../modules/core-banking/loan.entity';
+import { StandingOrderEntity } from '../modules/core-banking/standing-order.entity';
 import { TransactionEntity } from '../modules/core-banking/transaction.entity';
 import { CustomerSourceEntity } from '../modules/customer/customer-source.entity';
 import { CustomerEntity } from '../modules/customer/customer.entity';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   TransactionEntity,
   LoanEntity,
   CardEntity,
+  StandingOrderEntity,
   MobileEnrolmentEntity,
   MobileSessionEntity,
   PartnerPurchaseEntity,

@@ -2,6 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import { ACCOUNT_STATUSES, PRODUCT_TYPES } from '../modules/core-banking/account.entity';
 import { CARD_TIERS, CARD_TYPES } from '../modules/core-banking/card.entity';
 import { LOAN_STATUSES } from '../modules/core-banking/loan.entity';
+import { STANDING_ORDER_PURPOSES } from '../modules/core-banking/standing-order.entity';
 import { CHANNELS, COUNTERPARTY_KINDS } from '../modules/core-banking/transaction.entity';
 import { GENDERS, INCOME_BANDS } from '../modules/customer/customer.entity';
 
@@ -19,6 +20,7 @@ export const CounterpartyKind = enumOf(COUNTERPARTY_KINDS);
 export const LoanStatus = enumOf(LOAN_STATUSES);
 export const CardType = enumOf(CARD_TYPES);
 export const CardTier = enumOf(CARD_TIERS);
+export const StandingOrderPurpose = enumOf(STANDING_ORDER_PURPOSES);
 export const SortDirection = { ASC: 'ASC', DESC: 'DESC' } as const;
 
 registerEnumType(Gender, { name: 'Gender' });
@@ -33,4 +35,8 @@ registerEnumType(CounterpartyKind, {
 registerEnumType(LoanStatus, { name: 'LoanStatus' });
 registerEnumType(CardType, { name: 'CardType' });
 registerEnumType(CardTier, { name: 'CardTier' });
+registerEnumType(StandingOrderPurpose, {
+  name: 'StandingOrderPurpose',
+  description: 'What a standing order pays: insurance premiums, household bills, leasing, a loan repayment, or something else.',
+});
 registerEnumType(SortDirection, { name: 'SortDirection' });

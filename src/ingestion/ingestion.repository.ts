@@ -242,6 +242,38 @@ export const TYPE_SPECS: Partial<Record<RecordType, TypeSpec>> = {
       `JOIN ${accountJoin}`,
     ),
   },
+  standing_order: {
+    table: 'standing_order',
+    columns: [
+      ...common,
+      col('account_key', 'text', 'accountKey'),
+      col('amount', 'numeric', 'amount'),
+      col('currency', 'text', 'currency'),
+      col('purpose', 'text', 'purpose'),
+      col('recipient_bank', 'text', 'recipientBank'),
+      col('recipient_account', 'text', 'recipientAccount'),
+      col('source_codes', 'jsonb', 'sourceCodes'),
+    ],
+    parent: { type: 'account', keyColumn: 'account_key' },
+    parentsExist: accountExists,
+    upsert: upsert(
+      'standing_order',
+      {
+        customer_id: 'a.customer_id',
+        account_id: 'a.id',
+        source_system: '$1',
+        source_key: 's.source_key',
+        amount: 's.amount',
+        // An absent currency is the account's.
+        currency: 'coalesce(s.currency, a.currency)',
+        purpose: 's.purpose',
+        recipient_bank: 's.recipient_bank',
+        recipient_account: 's.recipient_account',
+        source_codes: 's.source_codes',
+      },
+      `JOIN ${accountJoin}`,
+    ),
+  },
   transaction: {
     table: 'bank_transaction',
     columns: [

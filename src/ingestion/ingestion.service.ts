@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { DomainException, ErrorCode } from '../common/errors';
 import { IdentityService } from '../modules/identity/identity.service';
-import { BERKA_NOT_LOADED, berkaFiles, readBerka } from './adapters/berka.adapter';
+import { berkaFiles, readBerka } from './adapters/berka.adapter';
 import { CDNOW_PARTNER, readCdnow } from './adapters/cdnow.adapter';
 import { readCsv } from './formats/csv.format';
 import { readNdjsonBatches } from './formats/ndjson.format';
@@ -144,7 +144,6 @@ export class IngestionService {
         if (options.bulk) await new IngestionRepository(session).lockIngestion();
         for (let i = 0; i < paths.length; i++) {
           const format = formats[i];
-          if (format === 'berka') pipeline.summary.notLoaded.push(...BERKA_NOT_LOADED);
           await pipeline.startFile();
           try {
             if (workers && format === 'ndjson') {

@@ -30,8 +30,6 @@ export interface IngestSummary {
   byType: Partial<Record<RecordType, TypeCounts>>;
   /** Whole files that could not be read (wrong delimiter, encoding...). */
   fileErrors: string[];
-  /** Source tables present but deliberately not loaded, with why. */
-  notLoaded: string[];
   /** Rows still waiting in ingest_pending for this source system after the run. */
   stillPending: number;
   /** Tables a bulk load wrote with their indexes and keys dropped and rebuilt. */
@@ -51,7 +49,6 @@ export function emptySummary(): IngestSummary {
     customersMerged: 0,
     byType: {},
     fileErrors: [],
-    notLoaded: [],
     stillPending: 0,
     rebuilt: [],
   };

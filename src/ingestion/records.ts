@@ -7,6 +7,7 @@ import {
   HOLDER_ROLES,
   LOAN_STATUSES,
   PRODUCT_TYPES,
+  STANDING_ORDER_PURPOSES,
 } from '../modules/core-banking/core-banking.values';
 import { GENDERS, INCOME_BANDS } from '../modules/customer/customer.values';
 import { IdentifierValues } from '../modules/identity/match-rules';
@@ -15,12 +16,12 @@ import { IdentifierValues } from '../modules/identity/match-rules';
 export const SOURCE_KINDS = ['core-banking', 'mobile-banking', 'partner'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-export const RECORD_TYPES = ['customer', 'account', 'account_holder', 'card', 'loan', 'transaction', 'enrolment', 'session', 'purchase'] as const;
+export const RECORD_TYPES = ['customer', 'account', 'account_holder', 'card', 'loan', 'standing_order', 'transaction', 'enrolment', 'session', 'purchase'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** Which record types each source may send. */
 export const TYPES_BY_SOURCE: Readonly<Record<SourceKind, readonly RecordType[]>> = {
-  'core-banking': ['customer', 'account', 'account_holder', 'card', 'loan', 'transaction'],
+  'core-banking': ['customer', 'account', 'account_holder', 'card', 'loan', 'standing_order', 'transaction'],
   'mobile-banking': ['customer', 'enrolment', 'session'],
   partner: ['customer', 'purchase'],
 };
@@ -100,6 +101,16 @@ export const FIELD_SPECS: Readonly<Record<RecordType, Readonly<Record<string, Fi
     monthlyPayment: { kind: 'decimal' },
     status: { kind: 'enum', values: LOAN_STATUSES, required: true },
     grantedAt: { kind: 'timestamp', required: true },
+    sourceCodes: codes,
+  },
+  standing_order: {
+    key: reqText,
+    accountKey: reqText,
+    amount: { kind: 'decimal', required: true },
+    currency: { kind: 'currency' },
+    purpose: { kind: 'enum', values: STANDING_ORDER_PURPOSES, required: true },
+    recipientBank: text,
+    recipientAccount: text,
     sourceCodes: codes,
   },
   transaction: {

@@ -166,6 +166,10 @@ export function validateRecord(raw: Record<string, unknown>, file: string, line:
     if (type === 'account' && values.closedAt && (values.closedAt as string) < (values.openedAt as string)) {
       throw new FieldError('closedAt', 'closedAt is before openedAt');
     }
+    // What a standing order sends each time: its direction is always out of the account, so no sign.
+    if (type === 'standing_order' && ((values.amount as string).startsWith('-') || !/[1-9]/.test(values.amount as string))) {
+      throw new FieldError('amount', `amount must be above zero, got ${values.amount as string}`);
+    }
     const record: ValidRecord = { type, key: values.key as string, values, file, line };
     if (type === 'customer') record.identifiers = customerIdentifiers(values, ctx);
     if (type === 'card') cardIdentifiers(record, ctx);

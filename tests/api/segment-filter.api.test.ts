@@ -1,5 +1,5 @@
 import { createAccount, createCustomer, createPartner, createPurchase, createSession, createTransactions, enrolMobile } from '../factories/bank.factory';
-import { bornYearsBefore, createInteraction, createLoan, daysBefore } from '../factories/segment.factory';
+import { bornYearsBefore, createInteraction, createLoan, createStandingOrder, daysBefore } from '../factories/segment.factory';
 import { createTestApp, TestApp } from '../helpers/test-app';
 
 /**
@@ -19,6 +19,8 @@ describe('customers(filter:) holdings, behaviour and mobile fields', () => {
     // Ann, 25: 6000.00 in two accounts; busy: 5 platform payments in the last 5 days, salary every month.
     const ann = await createCustomer(ds, { fullName: 'Ann', birthDate: bornYearsBefore(NOW, 25, -10) });
     const annCurrent = await createAccount(ds, ann, { productType: 'CURRENT', balance: '1000.00' });
+    await createStandingOrder(ds, ann, annCurrent, 'LOAN_REPAYMENT'); // repays a loan held at another bank
+    await createStandingOrder(ds, ann, annCurrent, 'HOUSEHOLD_BILLS');
     await createAccount(ds, ann, { productType: 'SAVINGS', balance: '5000.00' });
     await createTransactions(ds, ann, annCurrent, 5, (i) => ({ bookedAt: ago(i + 1), amount: '-20.00', channel: 'MOBILE', counterpartyKind: 'THIRD_PARTY_PLATFORM' }));
     await createTransactions(ds, ann, annCurrent, 3, (i) => ({ bookedAt: ago(10 + 30 * i), amount: '3000.00', channel: 'ONLINE', counterpartyKind: 'OTHER_BANK' }));
@@ -39,7 +41,8 @@ describe('customers(filter:) holdings, behaviour and mobile fields', () => {
 
     // Cai: only a closed account, never did anything, never enrolled, birth date unknown.
     const cai = await createCustomer(ds, { fullName: 'Cai', birthDate: null });
-    await createAccount(ds, cai, { productType: 'SAVINGS', balance: '9999.00', status: 'CLOSED' });
+    const caiClosed = await createAccount(ds, cai, { productType: 'SAVINGS', balance: '9999.00', status: 'CLOSED' });
+    await createStandingOrder(ds, cai, caiClosed, 'INSURANCE'); // on a closed account: no longer runs
 
     // Dee: turns 18 the day after NOW; no accounts; one mobile session 200 days ago, one purchase 400 days ago.
     const dee = await createCustomer(ds, { fullName: 'Dee', birthDate: bornYearsBefore(NOW, 18, 1) });
@@ -69,6 +72,9 @@ describe('customers(filter:) holdings, behaviour and mobile fields', () => {
     [{ hasProductType: { _eq: 'SAVINGS', _in: ['LOAN'] } }, []],
     [{ hasLoanStatus: { _eq: 'IN_ARREARS' } }, ['Bo']],
     [{ hasLoanStatus: { _in: ['ACTIVE', 'REPAID'] } }, []],
+    [{ hasStandingOrderPurpose: { _eq: 'LOAN_REPAYMENT' } }, ['Ann']],
+    [{ hasStandingOrderPurpose: { _in: ['INSURANCE', 'LEASING'] } }, []],
+    [{ _not: { hasStandingOrderPurpose: { _in: ['HOUSEHOLD_BILLS'] } } }, ['Bo', 'Cai', 'Dee']],
     [{ totalBalance: { _gt: '5999.99' } }, ['Ann']],
     [{ totalBalance: { _gte: '6000' } }, ['Ann']],
     [{ totalBalance: { _gt: '6000.00' } }, []],

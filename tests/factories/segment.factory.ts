@@ -24,6 +24,15 @@ export async function createLoan(ds: DataSource, customerId: string, accountId: 
   return row.id;
 }
 
+export async function createStandingOrder(ds: DataSource, customerId: string, accountId: string, purpose: string, amount = '300.00'): Promise<string> {
+  const [row] = await ds.query(
+    `INSERT INTO standing_order (customer_id, account_id, source_system, source_key, amount, currency, purpose, recipient_bank)
+     VALUES ($1, $2, 'core-banking', $3, $4, 'CNY', $5, 'ICBC') RETURNING id`,
+    [customerId, accountId, `SO-S${++sequence}`, amount, purpose],
+  );
+  return row.id;
+}
+
 export async function createInteraction(ds: DataSource, customerId: string, occurredAt: string, kind = 'SERVICE_REQUEST', channel = 'BRANCH'): Promise<void> {
   await ds.query(
     `INSERT INTO interaction (customer_id, occurred_at, channel, kind, source_system, source_key) VALUES ($1, $2, $3, $4, 'crm', $5)`,

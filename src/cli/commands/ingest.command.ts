@@ -35,7 +35,6 @@ export function formatSummary(s: IngestSummary, rejectsPath: string): string {
     lines.push(`  ${type.padEnd(16)} read ${c.read}, inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}, rejected ${c.rejected}, pending ${c.pending}`);
   }
   if (s.rebuilt.length) lines.push(`bulk load rebuilt the indexes of: ${s.rebuilt.join(', ')}`);
-  for (const n of s.notLoaded) lines.push(`not loaded: ${n}`);
   for (const e of s.fileErrors) lines.push(`FILE ERROR: ${e}`);
   return lines.join('\n') + '\n';
 }

@@ -157,6 +157,7 @@ export const READ_MODEL: ReadModel = {
       // The newest loan of the account (core-banking.repository.ts loansByAccount).
       loan: one('Loan', (a, x) => `(SELECT * FROM loan l WHERE l.customer_id = ${a}.customer_id AND l.account_id = ${a}.id ORDER BY l.granted_at DESC, l.id DESC LIMIT 1) ${x}`),
       cards: many('Card', (a, x) => `card ${x} WHERE ${x}.customer_id = ${a}.customer_id AND ${x}.account_id = ${a}.id`, (x) => `${x}.issued_at, ${x}.id`),
+      standingOrders: many('StandingOrder', (a, x) => `standing_order ${x} WHERE ${x}.customer_id = ${a}.customer_id AND ${x}.account_id = ${a}.id`, (x) => `${x}.id`),
       transactions: connection(ACCOUNT_TRANSACTIONS),
     },
   },
@@ -182,6 +183,16 @@ export const READ_MODEL: ReadModel = {
       monthlyPayment: column(money('monthly_payment')),
       status: column(text('status')),
       grantedAt: column(instant('granted_at')),
+    },
+  },
+  StandingOrder: {
+    fields: {
+      id: column((o) => ownedGlobalId('StandingOrder', o)),
+      amount: column(money('amount')),
+      currency: column((o) => `${o}.currency::text`),
+      purpose: column(text('purpose')),
+      recipientBank: column(text('recipient_bank')),
+      recipientAccount: column(text('recipient_account')),
     },
   },
   Card: {

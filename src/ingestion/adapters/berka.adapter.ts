@@ -10,7 +10,6 @@ import { SourceItem } from '../records';
  * enums and the original codes are kept in sourceCodes.
  */
 export const BERKA_FILES = ['district.asc', 'client.asc', 'disp.asc', 'account.asc', 'card.asc', 'loan.asc', 'order.asc'] as const;
-export const BERKA_NOT_LOADED = ['order.asc: standing orders have no table in the customer graph yet'];
 
 /** YYMMDD -> 19YY-MM-DD (the data covers 1993-1998; clients born 1911-1987). */
 export function berkaDate(yymmdd: string): string {
@@ -30,6 +29,14 @@ export function decodeBirthNumber(birthNumber: string): { birthDate: string; gen
 
 export const LOAN_STATUS: Readonly<Record<string, string>> = { A: 'REPAID', B: 'DEFAULTED', C: 'ACTIVE', D: 'IN_ARREARS' };
 export const CARD_TIER: Readonly<Record<string, string>> = { classic: 'CLASSIC', junior: 'JUNIOR', gold: 'GOLD' };
+/** order.asc k_symbol: what a standing order pays (blank: not given). */
+export const ORDER_PURPOSE: Readonly<Record<string, string>> = {
+  POJISTNE: 'INSURANCE',
+  SIPO: 'HOUSEHOLD_BILLS',
+  LEASING: 'LEASING',
+  UVER: 'LOAN_REPAYMENT',
+  '': 'OTHER',
+};
 
 /** k_symbol says what the money was for; it decides the counterparty when present. */
 const K_SYMBOL_KIND: Readonly<Record<string, string>> = {
@@ -91,7 +98,7 @@ async function* table(file: string, columns: string[], progress?: ByteProgress):
   yield* readDelimited(file, { delimiter: ';', requiredColumns: columns, progress });
 }
 
-/** The whole folder as one ordered stream: parents (clients, accounts) before children (cards, loans, transactions). */
+/** The whole folder as one ordered stream: parents (clients, accounts) before children (cards, loans, standing orders, transactions). */
 export async function* readBerka(dir: string, progress?: ByteProgress): AsyncGenerator<SourceItem> {
   const f = (name: string) => path.join(dir, name);
   berkaFiles(dir);
@@ -216,7 +223,30 @@ export async function* readBerka(dir: string, progress?: ByteProgress): AsyncGen
     };
   }
 
-  // order.asc is checked for readability (counted in progress) but not loaded: see BERKA_NOT_LOADED.
+  for await (const row of table(f('order.asc'), ['order_id', 'account_id', 'bank_to', 'account_to', 'amount', 'k_symbol'], progress)) {
+    if (!row.cells) {
+      yield { file: f('order.asc'), line: row.line, rejection: row.rejection };
+      continue;
+    }
+    const c = row.cells;
+    const kSymbol = c.k_symbol.trim();
+    yield {
+      file: f('order.asc'),
+      line: row.line,
+      raw: {
+        type: 'standing_order',
+        key: c.order_id.trim(),
+        accountKey: c.account_id.trim(),
+        amount: c.amount.trim(),
+        currency: 'CZK',
+        purpose: ORDER_PURPOSE[kSymbol] ?? kSymbol, // an unknown code is rejected by validation, naming it
+        recipientBank: c.bank_to.trim() || undefined,
+        recipientAccount: c.account_to.trim() || undefined,
+        sourceCodes: { kSymbol: kSymbol || null },
+      },
+    };
+  }
+
   const trans = transFile(dir);
   for await (const row of table(trans, ['trans_id', 'account_id', 'date', 'type', 'operation', 'amount', 'balance', 'k_symbol', 'bank', 'account'], progress)) {
     if (!row.cells) yield { file: trans, line: row.line, rejection: row.rejection };

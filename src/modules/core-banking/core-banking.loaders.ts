@@ -7,10 +7,23 @@ import {
   CoreBankingRepository,
   LoanRow,
   OwnedKey,
+  StandingOrderRow,
   TransactionListOptions,
 } from './core-banking.repository';
 
 const ownedKey = (k: OwnedKey) => `${k.customerId}.${k.id}`;
+
+/** An account's rows for each key, in the order the query gave them; none for an account without rows. */
+function rowsPerAccount<R extends { customerId: string; accountId: string }>(keys: readonly OwnedKey[], rows: R[]): R[][] {
+  const byAccount = new Map<string, R[]>();
+  for (const row of rows) {
+    const key = `${row.customerId}.${row.accountId}`;
+    const list = byAccount.get(key);
+    if (list) list.push(row);
+    else byAccount.set(key, [row]);
+  }
+  return keys.map((k) => byAccount.get(ownedKey(k)) ?? []);
+}
 
 export function createCoreBankingLoaders(repo: CoreBankingRepository) {
   return {
@@ -34,13 +47,21 @@ export function createCoreBankingLoaders(repo: CoreBankingRepository) {
       ownedKey,
       'transactionPageByAccountLoader',
     ),
-    transactionCountByAccountLoader: groupedLoader((keys: OwnedKey[], options: TransactionListOptions) => repo.transactionCounts(keys, options), ownedKey, 'transactionCountByAccountLoader'),
+    transactionCountByAccountLoader: groupedLoader(
+      (keys: OwnedKey[], options: TransactionListOptions) => repo.transactionCounts(keys, options),
+      ownedKey,
+      'transactionCountByAccountLoader',
+    ),
     transactionPageByCustomerLoader: groupedLoader(
       (ids: string[], { options, page }: { options: TransactionListOptions; page: Page }) => repo.transactionPages(ids, options, page),
       (id: string) => id,
       'transactionPageByCustomerLoader',
     ),
-    transactionCountByCustomerLoader: groupedLoader((ids: string[], options: TransactionListOptions) => repo.transactionCounts(ids, options), (id: string) => id, 'transactionCountByCustomerLoader'),
+    transactionCountByCustomerLoader: groupedLoader(
+      (ids: string[], options: TransactionListOptions) => repo.transactionCounts(ids, options),
+      (id: string) => id,
+      'transactionCountByCustomerLoader',
+    ),
     loanByAccountLoader: batchLoader<OwnedKey, LoanRow | null, string>(
       'loanByAccountLoader',
       async (keys) => inKeyOrder(keys.map(ownedKey), await repo.loansByAccounts(keys), (r) => `${r.customerId}.${r.accountId}`),
@@ -48,15 +69,12 @@ export function createCoreBankingLoaders(repo: CoreBankingRepository) {
     ),
     cardsByAccountLoader: batchLoader<OwnedKey, CardRow[], string>(
       'cardsByAccountLoader',
-      async (keys) => {
-        const rows = await repo.cardsByAccounts(keys);
-        const byAccount = new Map<string, CardRow[]>();
-        for (const row of rows) {
-          const key = `${row.customerId}.${row.accountId}`;
-          byAccount.set(key, [...(byAccount.get(key) ?? []), row]);
-        }
-        return keys.map((k) => byAccount.get(ownedKey(k)) ?? []);
-      },
+      async (keys) => rowsPerAccount(keys, await repo.cardsByAccounts(keys)),
+      { cacheKeyFn: ownedKey },
+    ),
+    standingOrdersByAccountLoader: batchLoader<OwnedKey, StandingOrderRow[], string>(
+      'standingOrdersByAccountLoader',
+      async (keys) => rowsPerAccount(keys, await repo.standingOrdersByAccounts(keys)),
       { cacheKeyFn: ownedKey },
     ),
   };

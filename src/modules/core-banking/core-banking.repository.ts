@@ -61,6 +61,17 @@ export interface CardRow {
   issuedAt: Date;
 }
 
+export interface StandingOrderRow {
+  customerId: string;
+  id: string;
+  accountId: string;
+  amount: string;
+  currency: string;
+  purpose: string;
+  recipientBank: string | null;
+  recipientAccount: string | null;
+}
+
 export interface AccountListOptions {
   productTypes?: string[] | null;
   statuses?: string[] | null;
@@ -90,6 +101,9 @@ const LOAN_COLUMNS = `l.customer_id AS "customerId", l.id, l.account_id AS "acco
 const CARD_COLUMNS = `c.customer_id AS "customerId", c.id, c.account_id AS "accountId", c.card_type AS "cardType", c.tier,
   c.partner_id AS "partnerId", c.last_four AS "lastFour", c.issued_at AS "issuedAt"`;
 
+const STANDING_ORDER_COLUMNS = `o.customer_id AS "customerId", o.id, o.account_id AS "accountId", o.amount, o.currency, o.purpose,
+  o.recipient_bank AS "recipientBank", o.recipient_account AS "recipientAccount"`;
+
 function accountConditions(options: AccountListOptions, params: SqlParams): string {
   const conds = ['a.customer_id = k.customer_id'];
   if (options.productTypes?.length) conds.push(`a.product_type = ANY(${params.add(options.productTypes, 'text[]')})`);
@@ -108,7 +122,7 @@ function transactionConditions(options: TransactionListOptions, params: SqlParam
   return conds.length ? conds.join(' AND ') : 'TRUE';
 }
 
-/** SQL for accounts, transactions, loans and cards. Every batch method takes keys and answers in key order. */
+/** SQL for accounts, transactions, loans, cards and standing orders. Every batch method takes keys and answers in key order. */
 export class CoreBankingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -191,6 +205,17 @@ export class CoreBankingRepository {
     );
   }
 
+  async standingOrdersByAccounts(keys: readonly OwnedKey[]): Promise<StandingOrderRow[]> {
+    return readQuery(
+      this.dataSource,
+      `SELECT ${STANDING_ORDER_COLUMNS}
+         FROM unnest($1::bigint[], $2::bigint[]) AS k(customer_id, account_id)
+         JOIN standing_order o ON o.customer_id = k.customer_id AND o.account_id = k.account_id
+        ORDER BY o.id`,
+      [keys.map((k) => k.customerId), keys.map((k) => k.id)],
+    );
+  }
+
   async transactionByKey(key: OwnedKey): Promise<TransactionRow | null> {
     const rows = await readQuery(this.dataSource, 
       `SELECT ${TRANSACTION_COLUMNS} FROM bank_transaction t WHERE t.customer_id = $1 AND t.id = $2`,
@@ -206,6 +231,11 @@ export class CoreBankingRepository {
 
   async cardByKey(key: OwnedKey): Promise<CardRow | null> {
     const rows = await readQuery(this.dataSource, `SELECT ${CARD_COLUMNS} FROM card c WHERE c.customer_id = $1 AND c.id = $2`, [key.customerId, key.id]);
+    return rows[0] ?? null;
+  }
+
+  async standingOrderByKey(key: OwnedKey): Promise<StandingOrderRow | null> {
+    const rows = await readQuery(this.dataSource, `SELECT ${STANDING_ORDER_COLUMNS} FROM standing_order o WHERE o.customer_id = $1 AND o.id = $2`, [key.customerId, key.id]);
     return rows[0] ?? null;
   }
 

@@ -3,7 +3,7 @@ import { GraphQLContext } from '../../graphql/context';
 import { Customer } from '../customer/dto/customer.type';
 import { Partner } from '../partner/dto/partner.type';
 import { AccountView, CardView, TransactionView } from './core-banking.service';
-import { Account, Card, Loan, Transaction, TransactionConnection } from './dto/account.type';
+import { Account, Card, Loan, StandingOrder, Transaction, TransactionConnection } from './dto/account.type';
 import { TransactionsArgs } from './dto/transaction.args';
 
 const accountKey = (a: AccountView) => ({ customerId: a.customerId, id: a.localId });
@@ -23,6 +23,11 @@ export class AccountResolver {
   @FieldResolver(() => [Card])
   cards(@Root() account: AccountView, @Ctx() ctx: GraphQLContext) {
     return ctx.services.coreBanking.cardsOf(accountKey(account));
+  }
+
+  @FieldResolver(() => [StandingOrder], { description: 'The account’s standing orders, in the order they were first recorded.' })
+  standingOrders(@Root() account: AccountView, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.coreBanking.standingOrdersOf(accountKey(account));
   }
 
   @FieldResolver(() => Customer, { description: 'The account’s owner.' })

@@ -2,18 +2,30 @@ import { badInput } from '../../common/errors';
 import { ownedLocalId, toGlobalId } from '../../common/global-id';
 import { ConnectionData, PageArgs, toConnection, toPage } from '../../common/pagination';
 import { CoreBankingLoaders } from './core-banking.loaders';
-import { AccountListOptions, CoreBankingRepository, AccountRow, CardRow, LoanRow, OwnedKey, TransactionListOptions, TransactionRow } from './core-banking.repository';
+import {
+  AccountListOptions,
+  CoreBankingRepository,
+  AccountRow,
+  CardRow,
+  LoanRow,
+  OwnedKey,
+  StandingOrderRow,
+  TransactionListOptions,
+  TransactionRow,
+} from './core-banking.repository';
 
 export const ACCOUNT_TYPE = 'Account';
 export const TRANSACTION_TYPE = 'Transaction';
 export const LOAN_TYPE = 'Loan';
 export const CARD_TYPE = 'Card';
+export const STANDING_ORDER_TYPE = 'StandingOrder';
 
 type View<R extends { id: string }> = Omit<R, 'id'> & { id: string; localId: string };
 export type AccountView = View<AccountRow>;
 export type TransactionView = View<TransactionRow>;
 export type LoanView = View<LoanRow>;
 export type CardView = View<CardRow>;
+export type StandingOrderView = View<StandingOrderRow>;
 
 function view<R extends { id: string; customerId: string }>(type: string, row: R): View<R> {
   return { ...row, id: toGlobalId(type, ownedLocalId(row.customerId, row.id)), localId: row.id };
@@ -23,6 +35,7 @@ export const toAccountView = (row: AccountRow) => view(ACCOUNT_TYPE, row);
 export const toTransactionView = (row: TransactionRow) => view(TRANSACTION_TYPE, row);
 export const toLoanView = (row: LoanRow) => view(LOAN_TYPE, row);
 export const toCardView = (row: CardRow) => view(CARD_TYPE, row);
+export const toStandingOrderView = (row: StandingOrderRow) => view(STANDING_ORDER_TYPE, row);
 
 export interface TransactionsQuery extends PageArgs {
   filter?: Omit<TransactionListOptions, 'descending'> | null;
@@ -52,7 +65,7 @@ function mapConnection<R extends { id: string }, V>(connection: ConnectionData<R
   return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })) };
 }
 
-/** Accounts, transactions, loans and cards of a customer, read through per-request loaders. */
+/** Accounts, transactions, loans, cards and standing orders of a customer, read through per-request loaders. */
 export class CoreBankingService {
   constructor(
     private readonly repo: CoreBankingRepository,
@@ -72,6 +85,11 @@ export class CoreBankingService {
   async card(key: OwnedKey): Promise<CardView | null> {
     const row = await this.repo.cardByKey(key);
     return row ? toCardView(row) : null;
+  }
+
+  async standingOrder(key: OwnedKey): Promise<StandingOrderView | null> {
+    const row = await this.repo.standingOrderByKey(key);
+    return row ? toStandingOrderView(row) : null;
   }
 
   async account(key: OwnedKey): Promise<AccountView | null> {
@@ -118,5 +136,9 @@ export class CoreBankingService {
 
   async cardsOf(account: OwnedKey): Promise<CardView[]> {
     return (await this.loaders.cardsByAccountLoader.load(account)).map(toCardView);
+  }
+
+  async standingOrdersOf(account: OwnedKey): Promise<StandingOrderView[]> {
+    return (await this.loaders.standingOrdersByAccountLoader.load(account)).map(toStandingOrderView);
   }
 }

@@ -27,3 +27,6 @@ export const COUNTERPARTY_KINDS = [
   'GOVERNMENT',
 ] as const;
 export type CounterpartyKind = (typeof COUNTERPARTY_KINDS)[number];
+/** What a standing order pays for (Berka's order.asc k_symbol: POJISTNE, SIPO, LEASING, UVER, or none). */
+export const STANDING_ORDER_PURPOSES = ['INSURANCE', 'HOUSEHOLD_BILLS', 'LEASING', 'LOAN_REPAYMENT', 'OTHER'] as const;
+export type StandingOrderPurpose = (typeof STANDING_ORDER_PURPOSES)[number];

@@ -30,7 +30,19 @@ export interface IdentifierRow {
 }
 
 /** Tables a merge re-points by customer_id (account children follow their account in the same statement). */
-const MOVED_TABLES = ['customer_source', 'customer_identifier', 'account', 'bank_transaction', 'loan', 'card', 'mobile_session', 'partner_purchase'] as const;
+const MOVED_TABLES = [
+  'customer_source',
+  'customer_identifier',
+  'account',
+  'bank_transaction',
+  'loan',
+  'card',
+  'standing_order',
+  'mobile_session',
+  'partner_purchase',
+] as const;
+/** The moved tables whose rows belong to an account: an unmerge also sends back the rows added to a moved account since the merge. */
+const ACCOUNT_CHILD_TABLES: readonly string[] = ['bank_transaction', 'loan', 'card', 'standing_order'];
 
 export interface MergeDetail {
   moved: Record<string, string[]>;
@@ -306,17 +318,17 @@ export class IdentityRepository {
     const accountChild = (t: string) =>
       `m_${t} AS (UPDATE ${t} SET customer_id = $2 WHERE customer_id = $1 AND (id = ANY($${paramOf(t)}::bigint[]) OR account_id = ANY($3::bigint[])) RETURNING 1)`;
     const plain = (t: string) => `m_${t} AS (UPDATE ${t} SET customer_id = $2 WHERE customer_id = $1 AND id = ANY($${paramOf(t)}::bigint[]) RETURNING 1)`;
-    const tables = ['customer_source', 'customer_identifier', 'account', 'bank_transaction', 'loan', 'card', 'mobile_session', 'partner_purchase'];
+    const tables: readonly string[] = MOVED_TABLES;
     const paramOf = (t: string) => 4 + tables.indexOf(t);
     const holders = detail.accountHolders;
+    const hp = 4 + tables.length; // the holders' three arrays follow the tables' id arrays
     await this.sql.exec(
-      `WITH ${['customer_source', 'customer_identifier', 'account', 'mobile_session', 'partner_purchase'].map(plain).join(',\n')},
-       ${['bank_transaction', 'loan', 'card'].map(accountChild).join(',\n')},
+      `WITH ${tables.map((t) => (ACCOUNT_CHILD_TABLES.includes(t) ? accountChild(t) : plain(t))).join(',\n')},
        holders_on_accounts AS (
          UPDATE account_holder h SET customer_id = $2,
            holder_customer_id = CASE WHEN r.holder_customer_id IS NOT NULL THEN r.holder_customer_id ELSE h.holder_customer_id END
          FROM (SELECT h2.id, x.holder_customer_id FROM account_holder h2
-               LEFT JOIN unnest($12::bigint[], $13::bigint[], $14::bigint[]) AS x(id, customer_id, holder_customer_id) ON x.id = h2.id
+               LEFT JOIN unnest($${hp}::bigint[], $${hp + 1}::bigint[], $${hp + 2}::bigint[]) AS x(id, customer_id, holder_customer_id) ON x.id = h2.id
                WHERE h2.customer_id = $1 AND h2.account_id = ANY($3::bigint[])) r
          WHERE h.id = r.id AND h.customer_id = $1 RETURNING 1)
        SELECT 1`,

@@ -3,7 +3,7 @@ import { AccessPolicy } from '../access/access-policy';
 import { FOLLOW_UP_TYPE, INTERACTION_TYPE, ServiceHistoryService } from '../service-history/service-history.service';
 import { ConsentScope } from '../access/principal';
 import { BRANCH_TYPE, BranchService } from '../branch/branch.service';
-import { ACCOUNT_TYPE, CARD_TYPE, CoreBankingService, LOAN_TYPE, TRANSACTION_TYPE } from '../core-banking/core-banking.service';
+import { ACCOUNT_TYPE, CARD_TYPE, CoreBankingService, LOAN_TYPE, STANDING_ORDER_TYPE, TRANSACTION_TYPE } from '../core-banking/core-banking.service';
 import { CUSTOMER_TYPE, CustomerService } from '../customer/customer.service';
 import { PARTNER_PURCHASE_TYPE, PARTNER_TYPE, PartnerService } from '../partner/partner.service';
 
@@ -43,6 +43,8 @@ export class NodeService {
         return tag(await this.services.coreBanking.loan(parseOwnedLocalId(id)));
       case CARD_TYPE:
         return tag(await this.services.coreBanking.card(parseOwnedLocalId(id)));
+      case STANDING_ORDER_TYPE:
+        return tag(await this.services.coreBanking.standingOrder(parseOwnedLocalId(id)));
       case INTERACTION_TYPE:
         return tag(await this.services.serviceHistory.interaction(parseOwnedLocalId(id)));
       case FOLLOW_UP_TYPE:

@@ -17,7 +17,7 @@ describe('database', () => {
       ['account', 'account_holder', 'api_key', 'audit_log', 'bank_transaction', 'branch', 'card', 'consent', 'customer',
        'customer_identifier', 'customer_lifetime_value', 'customer_merge', 'customer_source', 'follow_up', 'ingest_pending',
        'interaction', 'lifetime_value_model', 'loan', 'mobile_enrolment', 'mobile_session', 'partner', 'partner_purchase',
-       'persisted_operation', 'segment', 'segment_membership', 'segment_refresh', 'segment_transition'],
+       'persisted_operation', 'segment', 'segment_membership', 'segment_refresh', 'segment_transition', 'standing_order'],
     );
   });
 

@@ -16,7 +16,7 @@ describe('ingestion of the documented examples (examples/ingest)', () => {
   it('loads core banking from NDJSON and CSV', async () => {
     const nd = await ingest(db, 'core-banking', [ex('core-banking.ndjson')]);
     expect(nd.rejections).toEqual([]);
-    expect(nd).toMatchObject({ read: 10, inserted: 10, updated: 0, unchanged: 0, rejected: 0, customersCreated: 2, customersMerged: 0 });
+    expect(nd).toMatchObject({ read: 11, inserted: 11, updated: 0, unchanged: 0, rejected: 0, customersCreated: 2, customersMerged: 0 });
     const csv = await ingest(db, 'core-banking', [ex('core-banking.csv')]);
     expect(csv.rejections).toEqual([]);
     expect(csv).toMatchObject({ read: 4, inserted: 4, rejected: 0, customersCreated: 1 });
@@ -33,6 +33,9 @@ describe('ingestion of the documented examples (examples/ingest)', () => {
     expect(await count(db, 'account_holder')).toBe(2);
     const [{ amount, currency }] = await db.dataSource.query(`SELECT amount, currency FROM bank_transaction WHERE source_key = 'T102'`);
     expect([amount, currency]).toEqual(['-120.00', 'CNY']);
+    // A standing order without a currency takes its account's.
+    const [order] = await db.dataSource.query(`SELECT amount, currency, purpose, recipient_bank, recipient_account FROM standing_order WHERE source_key = 'O001'`);
+    expect(order).toEqual({ amount: '268.00', currency: 'CNY', purpose: 'HOUSEHOLD_BILLS', recipient_bank: 'ICBC', recipient_account: '6222020200012345678' });
   });
 
   it('links the mobile customer to core banking by national ID and keeps both sources as provenance', async () => {

@@ -54,6 +54,10 @@ export async function snapshot(db: TestDatabase): Promise<Record<string, unknown
     ),
     loan: await q(`SELECT ${c('l.customer_id')} AS who, source_key, principal, term_months, status, granted_at FROM loan l ORDER BY 2`),
     card: await q(`SELECT ${c('k.customer_id')} AS who, source_key, card_type, tier, last_four, issued_at FROM card k ORDER BY 2`),
+    standing_order: await q(
+      `SELECT ${c('o.customer_id')} AS who, a.source_key AS account, o.source_key, o.amount, o.currency, o.purpose, o.recipient_bank, o.recipient_account, o.source_codes
+       FROM standing_order o JOIN account a ON a.customer_id = o.customer_id AND a.id = o.account_id ORDER BY o.source_key`,
+    ),
     mobile_enrolment: await q(`SELECT ${c('e.customer_id')} AS who, source_key, enrolled_at, devices FROM mobile_enrolment e ORDER BY 2`),
     mobile_session: await q(`SELECT ${c('s.customer_id')} AS who, source_key, started_at, duration_seconds, features_used FROM mobile_session s ORDER BY 2`),
     partner_purchase: await q(`SELECT ${c('p.customer_id')} AS who, source_key, purchased_at, amount, currency, source_codes FROM partner_purchase p ORDER BY 2`),

@@ -6,7 +6,7 @@ import { count } from './helpers';
 /** (table, source_key) -> customer id, for every customer-owned table. */
 async function ownership(db: TestDatabase): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const t of ['customer_source', 'account', 'bank_transaction', 'loan', 'card', 'mobile_enrolment', 'mobile_session', 'partner_purchase', 'customer_identifier']) {
+  for (const t of ['customer_source', 'account', 'bank_transaction', 'loan', 'card', 'standing_order', 'mobile_enrolment', 'mobile_session', 'partner_purchase', 'customer_identifier']) {
     const col = t === 'customer_identifier' ? `source_system || '/' || record_type || '/' || source_key || '/' || kind` : `source_system || '/' || source_key`;
     const rows = await db.dataSource.query(`SELECT ${col} AS k, customer_id::text AS c FROM ${t}`);
     for (const r of rows) out[`${t}:${r.k}`] = r.c;
@@ -49,6 +49,8 @@ describe('identity resolution: match rules, merge, unmerge', () => {
       { type: 'transaction', key: 'T2', accountKey: 'A2', bookedAt: '2024-01-02', amount: '-20.00', channel: 'ATM', counterpartyKind: 'CASH' },
       { type: 'loan', key: 'L2', accountKey: 'A2', principal: '1000.00', termMonths: 12, status: 'ACTIVE', grantedAt: '2020-01-01' },
       { type: 'card', key: 'K2', accountKey: 'A2', cardNumber: '5500 0000 0000 0004', cardType: 'DEBIT', issuedAt: '2020-01-01' },
+      { type: 'standing_order', key: 'O1', accountKey: 'A1', amount: '120.00', purpose: 'HOUSEHOLD_BILLS' },
+      { type: 'standing_order', key: 'O2', accountKey: 'A2', amount: '300.00', purpose: 'INSURANCE' },
     ]);
     expect(core.rejections).toEqual([]);
     expect(core.customersCreated).toBe(2);
@@ -121,6 +123,9 @@ describe('identity resolution: match rules, merge, unmerge', () => {
     expect(c).toEqual({ full_name: 'Zhao Lei', email: 'lei@example.cn' });
     const cities = await db.dataSource.query(`SELECT attributes->>'city' AS city FROM customer_source WHERE attributes ? 'city' ORDER BY 1`);
     expect(cities.map((x: { city: string }) => x.city)).toEqual(['Beijing', 'Tianjin']);
+    // A standing order that arrives while they are merged, on an account that moved: an unmerge sends it back with its account.
+    const late = await service.ingestRecords('core-banking', [{ type: 'standing_order', key: 'O-late', accountKey: survivor === c1 ? 'A2' : 'A1', amount: '50.00', purpose: 'OTHER' }]);
+    expect(late).toMatchObject({ inserted: 1, rejected: 0 });
   });
 
   it('unmerges exactly: every row back with its customer, the customer back with its id and profile', async () => {
@@ -137,6 +142,10 @@ describe('identity resolution: match rules, merge, unmerge', () => {
     expect(await others()).toEqual(othersBefore);
     const after = await ownership(db);
     for (const [what, owner] of Object.entries(before)) expect([what, after[what]]).toEqual([what, owner]);
+    const [late] = await db.dataSource.query(
+      `SELECT o.customer_id::text AS customer, a.customer_id = o.customer_id AS with_account FROM standing_order o JOIN account a ON a.id = o.account_id WHERE o.source_key = 'O-late'`,
+    );
+    expect(late).toEqual({ customer: result.restoredCustomerId, with_account: true });
     // The trigger record stays with the survivor.
     expect(await customerOf('partner:jd', 'P1')).toBe(result.survivorId);
     const [m] = await db.dataSource.query(`SELECT unmerged_at IS NOT NULL AS undone FROM customer_merge WHERE id = $1`, [mergeId]);

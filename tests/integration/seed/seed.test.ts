@@ -16,6 +16,7 @@ const ORDER_BY: Record<SeedTable, string> = {
   bank_transaction: 'customer_id, id',
   loan: 'customer_id, id',
   card: 'customer_id, id',
+  standing_order: 'customer_id, id',
   mobile_enrolment: 'customer_id, id',
   mobile_session: 'customer_id, id',
   partner_purchase: 'customer_id, id',

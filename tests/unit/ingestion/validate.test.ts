@@ -16,3 +16,26 @@ describe('calendar dates', () => {
     expect(transaction(`${d}T10:00:00Z`)).toMatchObject({ field: 'bookedAt', reason: expect.stringContaining(`bad timestamp "${d}T10:00:00Z"`) });
   });
 });
+
+describe('standing orders', () => {
+  const coreBanking = { ...ctx, allowedTypes: ['standing_order'] as const };
+  const order = (fields: Record<string, unknown>) =>
+    validateRecord({ type: 'standing_order', key: 'O1', accountKey: 'A1', amount: '120.00', purpose: 'INSURANCE', ...fields }, 'f.ndjson', 7, coreBanking);
+
+  it('takes the amount as sent, the purpose in any case, and leaves the currency to the account', () => {
+    expect(order({ amount: '0.01', purpose: 'household_bills' })).toMatchObject({
+      type: 'standing_order',
+      key: 'O1',
+      values: { accountKey: 'A1', amount: '0.01', purpose: 'HOUSEHOLD_BILLS', currency: null, recipientBank: null },
+    });
+  });
+
+  it.each(['0', '0.00', '-5.00', '-0.01'])('refuses an amount of %s, naming the field', (amount) => {
+    expect(order({ amount })).toMatchObject({ line: 7, key: 'O1', field: 'amount', reason: `amount must be above zero, got ${amount}` });
+  });
+
+  it('refuses an unknown purpose and a missing account', () => {
+    expect(order({ purpose: 'GIFTS' })).toMatchObject({ field: 'purpose' });
+    expect(order({ accountKey: undefined })).toMatchObject({ field: 'accountKey', reason: 'missing field accountKey' });
+  });
+});

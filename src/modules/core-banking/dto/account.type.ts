@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { connectionTypes } from '../../../common/dto/connection.type';
 import { Node } from '../../../common/dto/node.interface';
-import { AccountStatus, CardTier, CardType, Channel, CounterpartyKind, LoanStatus, ProductType } from '../../../graphql/enums';
+import { AccountStatus, CardTier, CardType, Channel, CounterpartyKind, LoanStatus, ProductType, StandingOrderPurpose } from '../../../graphql/enums';
 import { CurrencyScalar, DateTimeScalar, DecimalScalar, MoneyScalar } from '../../../graphql/scalars';
 import { Partner } from '../../partner/dto/partner.type';
 
@@ -75,6 +75,27 @@ export class Card implements Node {
 
   @Field(() => Partner, { nullable: true, description: 'The partner of a co-branded card.' })
   partner: Partner | null;
+}
+
+@ObjectType({ implements: Node, description: 'A recurring payment the account sends out, e.g. household bills or insurance premiums.' })
+export class StandingOrder implements Node {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => MoneyScalar, { description: 'What each payment sends; always above zero (the money leaves the account).' })
+  amount: string;
+
+  @Field(() => CurrencyScalar)
+  currency: string;
+
+  @Field(() => StandingOrderPurpose)
+  purpose: string;
+
+  @Field(() => String, { nullable: true, description: 'The recipient’s bank, as the source codes it (Berka: a two-letter bank code).' })
+  recipientBank: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The recipient’s account number at that bank.' })
+  recipientAccount: string | null;
 }
 
 @ObjectType({ implements: Node })

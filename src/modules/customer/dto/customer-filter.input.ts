@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
-import { Channel, CounterpartyKind, Gender, IncomeBand, LoanStatus, ProductType } from '../../../graphql/enums';
+import { Channel, CounterpartyKind, Gender, IncomeBand, LoanStatus, ProductType, StandingOrderPurpose } from '../../../graphql/enums';
 import { DateTimeScalar, MoneyScalar } from '../../../graphql/scalars';
 import { InteractionChannel, InteractionKind } from '../../service-history/dto/service-history.enums';
 import { ACTIVITY_DIRECTIONS, ACTIVITY_KINDS, SHARE_MEASURES } from '../filter/behaviour.fields';
@@ -99,6 +99,12 @@ export class LoanStatusHolding {
   @Field(() => [LoanStatus], { nullable: true }) _in?: string[] | null;
 }
 
+@InputType({ description: 'Has at least one standing order (on an account not CLOSED) with this purpose / with one of these.' })
+export class StandingOrderPurposeHolding {
+  @Field(() => StandingOrderPurpose, { nullable: true }) _eq?: string | null;
+  @Field(() => [StandingOrderPurpose], { nullable: true }) _in?: string[] | null;
+}
+
 @InputType({ description: 'Segment membership as of the last refresh. _eq/_in: member of it / of any; _neq/_nin: of none.' })
 export class SegmentMembershipComparison {
   @Field(() => String, { nullable: true }) _eq?: string | null;
@@ -191,6 +197,7 @@ export class CustomerFilter {
   // Holdings: accounts whose status is not CLOSED, as they stand now.
   @Field(() => ProductTypeHolding, { nullable: true }) hasProductType?: ProductTypeHolding | null;
   @Field(() => LoanStatusHolding, { nullable: true }) hasLoanStatus?: LoanStatusHolding | null;
+  @Field(() => StandingOrderPurposeHolding, { nullable: true }) hasStandingOrderPurpose?: StandingOrderPurposeHolding | null;
   @Field(() => MoneyComparison, { nullable: true, description: 'Sum of the balances of held accounts (loans and cards count negative).' })
   totalBalance?: MoneyComparison | null;
   @Field(() => IntComparison, { nullable: true, description: 'Number of held accounts.' }) accountCount?: IntComparison | null;

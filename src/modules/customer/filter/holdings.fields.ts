@@ -1,6 +1,7 @@
 import { badInput } from '../../../common/errors';
 import { PRODUCT_TYPES } from '../../core-banking/account.entity';
 import { LOAN_STATUSES } from '../../core-banking/loan.entity';
+import { STANDING_ORDER_PURPOSES } from '../../core-banking/standing-order.entity';
 import { compare, compareCount, countShape, MONEY, readHasList } from './comparisons';
 import { isPresent, readFloat, readObject } from './filter-context';
 import { FilterField } from './filter-field';
@@ -32,6 +33,20 @@ const hasLoanStatus: FilterField = {
   },
   actual: () =>
     `(SELECT COALESCE(jsonb_agg(DISTINCT fl.status ORDER BY fl.status), '[]'::jsonb) FROM loan fl WHERE fl.customer_id = c.id)`,
+};
+
+/** Standing orders that still run: those on an account that is not CLOSED. */
+const RUNNING_ORDER = `FROM standing_order fo JOIN account fa ON fa.customer_id = fo.customer_id AND fa.id = fo.account_id
+  WHERE fo.customer_id = c.id AND fa.status <> 'CLOSED'`;
+
+/** Standing orders by purpose, e.g. LOAN_REPAYMENT: a loan repaid to another bank (a refinancing lead). */
+const hasStandingOrderPurpose: FilterField = {
+  condition(value, ctx, at) {
+    const purposes = readHasList(value, at, STANDING_ORDER_PURPOSES, 'StandingOrderPurposeHolding');
+    if (purposes === null) return 'TRUE';
+    return `EXISTS (SELECT 1 ${RUNNING_ORDER} AND fo.purpose = ANY(${ctx.params.add(purposes, 'text[]')}))`;
+  },
+  actual: () => `(SELECT COALESCE(jsonb_agg(DISTINCT fo.purpose ORDER BY fo.purpose), '[]'::jsonb) ${RUNNING_ORDER})`,
 };
 
 const totalBalance: FilterField = {
@@ -83,6 +98,7 @@ const balancePercentile: FilterField = {
 export const HOLDINGS_FIELDS: Record<string, FilterField> = {
   hasProductType,
   hasLoanStatus,
+  hasStandingOrderPurpose,
   totalBalance,
   accountCount,
   balancePercentile,
