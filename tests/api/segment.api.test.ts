@@ -55,7 +55,7 @@ describe('segments: definitions, members, explanations', () => {
     const { segments } = await ok(`{ segments { ${SEGMENT_FIELDS} } }`);
     const keys = segments.filter((s: any) => s.builtIn).map((s: any) => s.key);
     expect(keys).toEqual(
-      expect.arrayContaining(['head', 'long-tail', 'dormant', 'churn-risk', 'mobile-inactive', 'not-mobile-enrolled', 'third-party-leakage', 'micro-loan-candidate', 'young-co-brand-prospect', 'no-contact-90d', 'over-contacted']),
+      expect.arrayContaining(['head', 'long-tail', 'dormant', 'churn-risk', 'mobile-inactive', 'not-mobile-enrolled', 'third-party-leakage', 'micro-loan-candidate', 'young-co-brand-prospect', 'no-contact-90d', 'over-contacted', 'loan-elsewhere']),
     );
     const dormant = segments.find((s: any) => s.key === 'dormant');
     expect(dormant.definition).toEqual({ accountCount: { _gt: 0 }, activity: { kind: 'ANY', withinDays: 180, count: { _eq: 0 } } });

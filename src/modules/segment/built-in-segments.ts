@@ -104,5 +104,15 @@ export const BUILT_IN_SEGMENTS: readonly BuiltInSegment[] = [
         count: { _gt: DEFAULT_CONTACT_POLICY.maxMarketingContacts },
       },
     },
+  },  {
+    key: 'loan-elsewhere',
+    name: 'Loan at another bank',
+    description:
+      'Pays loan instalments by standing order from an account that is not closed, and has never had a loan here: no loan account, ' +
+      'no loan in any status (a repaid loan here may be what the order still pays). A refinancing lead.',
+    definition: {
+      hasStandingOrderPurpose: { _eq: 'LOAN_REPAYMENT' },
+      _not: { _or: [{ hasProductType: { _eq: 'LOAN' } }, { hasLoanStatus: { _in: ['ACTIVE', 'IN_ARREARS', 'DEFAULTED', 'REPAID'] } }] },
+    },
   },
 ];

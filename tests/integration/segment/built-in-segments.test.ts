@@ -3,7 +3,7 @@ import { BUILT_IN_SEGMENTS } from '../../../src/modules/segment/built-in-segment
 import { SegmentRefreshService } from '../../../src/modules/segment/segment-refresh.service';
 import { SegmentRepository } from '../../../src/modules/segment/segment.repository';
 import { createAccount, createCustomer, createPartner, createPurchase, createSession, createTransactions, enrolMobile } from '../../factories/bank.factory';
-import { bornYearsBefore, createInteraction, createLoan, daysBefore } from '../../factories/segment.factory';
+import { bornYearsBefore, createInteraction, createLoan, createStandingOrder, daysBefore } from '../../factories/segment.factory';
 import { createTestDatabase, TestDatabase } from '../../helpers/test-database';
 
 /**
@@ -145,6 +145,14 @@ describe('built-in segments on behaviour, holdings, mobile and age', () => {
     await customer('microRepaidClosed');
     await salary('microRepaidClosed', await withAccount('microRepaidClosed'), [5, 35, 65]);
     await createLoan(ds, c.microRepaidClosed, await withAccount('microRepaidClosed', { productType: 'LOAN', balance: '0.00', status: 'CLOSED' }), 'REPAID');
+    // loan-elsewhere: loan instalments by standing order, and no loan here
+    for (const name of ['microRegular', 'microWithLoan', 'microDefaultedClosed', 'microRepaidClosed']) {
+      await createStandingOrder(ds, c[name], await withAccount(name), 'LOAN_REPAYMENT');
+    }
+    await customer('orderOnClosedAccount');
+    await createStandingOrder(ds, c.orderOnClosedAccount, await withAccount('orderOnClosedAccount', { status: 'CLOSED' }), 'LOAN_REPAYMENT');
+    await customer('orderForInsurance');
+    await createStandingOrder(ds, c.orderForInsurance, await withAccount('orderForInsurance'), 'INSURANCE');
     await customer('microOnlyInterest');
     const mi = await withAccount('microOnlyInterest', { productType: 'SAVINGS' });
     await createTransactions(ds, c.microOnlyInterest, mi, 3, (i) => ({ bookedAt: ago(5 + 30 * i), amount: '3.50', counterpartyKind: 'INTEREST', channel: 'ONLINE' }));
@@ -207,6 +215,14 @@ describe('built-in segments on behaviour, holdings, mobile and age', () => {
       await membersOf(ds, 'micro-loan-candidate'),
       pick('microRegular', 'microRepaidClosed'),
       pick('microGap', 'microWithLoan', 'microDefaultedClosed', 'microOnlyInterest', 'noAccountSilent'),
+    );
+  });
+
+  it('loan-elsewhere: a running standing order for loan instalments, and never a loan here', async () => {
+    expectSplit(
+      await membersOf(ds, 'loan-elsewhere'),
+      pick('microRegular'),
+      pick('microWithLoan', 'microDefaultedClosed', 'microRepaidClosed', 'orderOnClosedAccount', 'orderForInsurance', 'noAccountSilent'),
     );
   });
 

@@ -39,7 +39,7 @@ const hasLoanStatus: FilterField = {
 const RUNNING_ORDER = `FROM standing_order fo JOIN account fa ON fa.customer_id = fo.customer_id AND fa.id = fo.account_id
   WHERE fo.customer_id = c.id AND fa.status <> 'CLOSED'`;
 
-/** Standing orders by purpose, e.g. LOAN_REPAYMENT: a loan repaid to another bank (a refinancing lead). */
+/** Standing orders by purpose, e.g. LOAN_REPAYMENT: loan instalments, to this bank or another (see the loan-elsewhere segment). */
 const hasStandingOrderPurpose: FilterField = {
   condition(value, ctx, at) {
     const purposes = readHasList(value, at, STANDING_ORDER_PURPOSES, 'StandingOrderPurposeHolding');
