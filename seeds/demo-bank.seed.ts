@@ -10,6 +10,8 @@ import type { LoanStatus } from '../src/modules/core-banking/loan.entity';
 import type { StandingOrderPurpose } from '../src/modules/core-banking/standing-order.entity';
 import type { Channel, CounterpartyKind } from '../src/modules/core-banking/transaction.entity';
 import type { Gender, IncomeBand } from '../src/modules/customer/customer.entity';
+import { identityKeys } from '../src/modules/identity/match-rules';
+import { hashKeyFromEnv, keyedHash } from '../src/modules/identity/normalise';
 import { Random, WeightedTable, weightedTable } from './random';
 import { seedServiceHistory } from './service-history.seed';
 
@@ -39,6 +41,7 @@ export const SEED_TABLES = [
   'partner',
   'customer',
   'customer_source',
+  'customer_identifier',
   'account',
   'bank_transaction',
   'loan',
@@ -63,6 +66,8 @@ export interface SeedDemoBankOptions {
   method?: SeedWriteMethod;
   /** Customers generated and written per round; bounds memory. */
   chunkSize?: number;
+  /** Keys the identifier hashes, as ingestion does; default FATTAIL_HASH_KEY (hashKeyFromEnv). */
+  hashKey?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -116,6 +121,19 @@ const CUSTOMER_TABLES: readonly TableSpec[] = [
       ['match_rule', 'text'],
       ['first_seen_at', 'timestamptz'],
       ['last_seen_at', 'timestamptz'],
+      ['attributes', 'jsonb'],
+    ],
+  },
+  {
+    name: 'customer_identifier',
+    columns: [
+      ['customer_id', 'bigint'],
+      ['id', 'bigint'],
+      ['kind', 'text'],
+      ['value_hash', 'text'],
+      ['source_system', 'text'],
+      ['record_type', 'text'],
+      ['source_key', 'text'],
     ],
   },
   {
@@ -683,6 +701,7 @@ function outstandingAfter(principal: number, annualRate: number, payment: number
 // Generation -------------------------------------------------------------------------------------------
 
 interface IdCounters {
+  identifier: number;
   account: number;
   transaction: number;
   loan: number;
@@ -703,6 +722,8 @@ interface GeneratorContext {
   partners: ReadonlyArray<SeededPartner>;
   coBranded: ReadonlyArray<SeededPartner>;
   ids: IdCounters;
+  /** The keyed hash ingestion uses for linking identifiers. */
+  hash: (kind: string, value: string) => string;
   wealthBlock?: { index: number; order: number[] };
 }
 
@@ -719,6 +740,7 @@ function emptyChunk(): ChunkRows {
   return {
     customer: [],
     customer_source: [],
+    customer_identifier: [],
     account: [],
     bank_transaction: [],
     loan: [],
@@ -804,7 +826,16 @@ function generateCustomer(ctx: GeneratorContext, customerId: number, out: ChunkR
     cid, fullName, isoDate(birthMs), gender, occupation.name, incomeBand, city, region, pgArray(interests),
     branch.id, email, phone, iso(createdAt), iso(updatedAt),
   ]);
-  out.customer_source.push([cid, cid, CORE, `CIF-${pad(customerId, 7)}`, 'NEW_CUSTOMER', iso(createdAt), iso(now)]);
+  // Provenance as if core banking had sent the record through ingestion: the profile it states, and the
+  // linking identifiers' keyed hashes, so that a record from another source links to this customer by the
+  // same rules, and reconciling the profile afterwards keeps core banking's values.
+  const sourceKey = `CIF-${pad(customerId, 7)}`;
+  const attributes = { fullName, birthDate: isoDate(birthMs), gender, occupation: occupation.name, incomeBand, city, region, email, phone };
+  const stated = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null));
+  out.customer_source.push([cid, cid, CORE, sourceKey, 'NEW_CUSTOMER', iso(createdAt), iso(now), JSON.stringify(stated)]);
+  for (const key of identityKeys({ phone: phone ?? undefined, email: email ?? undefined, birthDate: attributes.birthDate }, ctx.hash)) {
+    out.customer_identifier.push([cid, String(++ids.identifier), key.rule, key.value, CORE, 'customer', sourceKey]);
+  }
 
   // Accounts; deposits are shared out below once the customer's wealth is known.
   const accounts: SeededAccount[] = [];
@@ -1273,6 +1304,7 @@ export async function seedDemoBank(dataSource: DataSource, options: SeedDemoBank
   const now = options.now ?? startOfUtcDay(new Date());
   if (Number.isNaN(now.getTime())) throw badInput('now', 'now is not a valid date');
   const nowMs = toSecond(now.getTime());
+  const hashKey = options.hashKey ?? hashKeyFromEnv();
 
   // One connection for the whole seed: the embedded database has only one, and one transaction makes it all-or-nothing.
   const queryRunner = dataSource.createQueryRunner();
@@ -1300,7 +1332,8 @@ export async function seedDemoBank(dataSource: DataSource, options: SeedDemoBank
         ...reference,
         branchTable: weightedTable(reference.branches.map((b) => [b, b.weight] as const)),
         coBranded: reference.partners.filter((p) => p.coBrandedProduct !== null),
-        ids: { account: 0, transaction: 0, loan: 0, card: 0, standingOrder: 0, enrolment: 0, session: 0, purchase: 0 },
+        ids: { identifier: 0, account: 0, transaction: 0, loan: 0, card: 0, standingOrder: 0, enrolment: 0, session: 0, purchase: 0 },
+        hash: (kind, value) => keyedHash(hashKey, kind, value),
       };
       const counts = Object.fromEntries(SEED_TABLES.map((t) => [t, 0])) as Record<SeedTable, number>;
       counts.branch = reference.branches.length;

@@ -12,6 +12,7 @@ const ORDER_BY: Record<SeedTable, string> = {
   partner: 'code',
   customer: 'id',
   customer_source: 'customer_id, id',
+  customer_identifier: 'customer_id, id',
   account: 'customer_id, id',
   bank_transaction: 'customer_id, id',
   loan: 'customer_id, id',
