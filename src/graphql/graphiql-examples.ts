@@ -41,6 +41,12 @@ query Customer360($id: ID!) {
           status
           balance
           currency
+          # Recurring payments out: bills, insurance, loans elsewhere.
+          standingOrders {
+            amount
+            purpose
+            recipientBank
+          }
           transactions(first: 5) {
             edges {
               node {
