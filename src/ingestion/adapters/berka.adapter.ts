@@ -98,6 +98,46 @@ async function* table(file: string, columns: string[], progress?: ByteProgress):
   yield* readDelimited(file, { delimiter: ';', requiredColumns: columns, progress });
 }
 
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * Each account's balance at the end of the data, as the bank's books state it: account.asc has no balance, but
+ * every trans row carries the balance after it. The file is in date order, but a day's rows are not in booking
+ * order, so the last row is not always the day's closing balance. Of the last day's row balances, the one with
+ * all of the day's transactions applied is the one nearest the account's running total of signed amounts. That
+ * total carries the data's rounding noise (up to 0.70 CZK), so it only chooses among the stated balances and is
+ * never stored itself. A pre-pass over trans.asc that keeps one entry per account.
+ */
+export async function closingBalances(file: string): Promise<Map<string, string>> {
+  const accounts = new Map<string, { cents: number; date: string; balances: string[] }>();
+  for await (const row of readDelimited(file, { delimiter: ';', requiredColumns: ['account_id', 'date', 'type', 'amount', 'balance'] })) {
+    if (!row.cells) continue; // the main pass reports it
+    const c = row.cells;
+    const cents = Math.round(Number(c.amount.trim()) * 100);
+    const balance = c.balance.trim();
+    if (!Number.isFinite(cents) || !DECIMAL.test(balance)) continue; // likewise rejected, naming the field, by the main pass
+    const id = c.account_id.trim();
+    const date = c.date.trim();
+    let account = accounts.get(id);
+    if (!account) {
+      account = { cents: 0, date, balances: [] };
+      accounts.set(id, account);
+    }
+    account.cents += c.type.trim() === 'PRIJEM' ? cents : -cents;
+    if (date !== account.date) {
+      account.date = date;
+      account.balances = [];
+    }
+    account.balances.push(balance);
+  }
+  const closing = new Map<string, string>();
+  for (const [id, a] of accounts) {
+    const distance = (b: string) => Math.abs(Math.round(Number(b) * 100) - a.cents);
+    closing.set(id, a.balances.reduce((best, b) => (distance(b) < distance(best) ? b : best)));
+  }
+  return closing;
+}
+
 /** The whole folder as one ordered stream: parents (clients, accounts) before children (cards, loans, standing orders, transactions). */
 export async function* readBerka(dir: string, progress?: ByteProgress): AsyncGenerator<SourceItem> {
   const f = (name: string) => path.join(dir, name);
@@ -146,6 +186,7 @@ export async function* readBerka(dir: string, progress?: ByteProgress): AsyncGen
     if (d.type === 'OWNER') ownerOf.set(d.account, d.client);
   }
 
+  const balances = await closingBalances(transFile(dir));
   for await (const row of table(f('account.asc'), ['account_id', 'district_id', 'frequency', 'date'], progress)) {
     if (!row.cells) {
       yield { file: f('account.asc'), line: row.line, rejection: row.rejection };
@@ -162,6 +203,8 @@ export async function* readBerka(dir: string, progress?: ByteProgress): AsyncGen
         productType: 'CURRENT',
         currency: 'CZK',
         openedAt: berkaDate(c.date),
+        // None for an account with no transactions in the data: it has the default, 0.
+        balance: balances.get(c.account_id.trim()),
         sourceCodes: { frequency: c.frequency.trim(), districtId: c.district_id.trim() },
       },
     };

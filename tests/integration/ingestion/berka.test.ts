@@ -48,6 +48,22 @@ describeIf(present ? `berka adapter on the PKDD'99 data (${testDatabaseKind()})`
     expect(row.client).toBe('1');
   });
 
+  it('gives each account its closing balance from trans.asc: of its last day, the balance with all of that day applied', async () => {
+    // Every account with transactions (1 229 of them, up to 1994-03-30) gets one; the others keep 0.
+    const [totals] = await db.dataSource.query(
+      `SELECT count(*) FILTER (WHERE balance <> 0)::int AS with_balance, count(*) FILTER (WHERE balance < 0)::int AS overdrawn, sum(balance)::text AS total FROM account`,
+    );
+    expect(totals).toEqual({ with_balance: 1229, overdrawn: 2, total: '39296720.10' });
+    // Account 3510's last day (1994-03-29) has two rows: 51628.40 and, later in the file but booked earlier, 107528.40.
+    const [a3510] = await db.dataSource.query(`SELECT balance FROM account WHERE source_key = '3510'`);
+    expect(a3510.balance).toBe('51628.40');
+    // The chosen balance is within the data's rounding noise of the running total of signed amounts.
+    const [{ worst }] = await db.dataSource.query(
+      `SELECT max(abs(a.balance - t.total))::text AS worst FROM account a JOIN (SELECT account_id, sum(amount) AS total FROM bank_transaction GROUP BY 1) t ON t.account_id = a.id`,
+    );
+    expect(Number(worst)).toBeLessThanOrEqual(0.7);
+  });
+
   it('decodes gender and birth date from birth_number and place from district', async () => {
     // client 1: "706213" -> woman (62 - 50 = 12), 1970-12-13, district 18 (Pisek, south Bohemia).
     const [c] = await db.dataSource.query(
