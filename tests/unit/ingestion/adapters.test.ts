@@ -53,14 +53,15 @@ describe('berka decoding', () => {
 
 describe('berka closing balances', () => {
   const header = '"trans_id";"account_id";"date";"type";"operation";"amount";"balance";"k_symbol";"bank";"account"';
-  const row = (id: number, account: number, date: string, type: string, amount: string, balance: string) => `${id};${account};${date};"${type}";"";${amount};${balance};"";;`;
+  const row = (id: number, account: number, date: string, type: string, amount: string, balance: string) =>
+    `${id};${account};${date};"${type}";"";${amount};${balance};"";;`;
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'berka-balances-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('takes, of each account\'s last day, the stated balance with the whole day applied, whatever the rows\' order', async () => {
+  it("takes, of each account's last day, the stated balance with the whole day applied, whatever the rows' order", async () => {
     const file = path.join(dir, 'trans.asc');
     const rows = [
       row(1, 7, '930101', 'PRIJEM', '1000.00', '1000.00'),
