@@ -104,7 +104,8 @@ export const BUILT_IN_SEGMENTS: readonly BuiltInSegment[] = [
         count: { _gt: DEFAULT_CONTACT_POLICY.maxMarketingContacts },
       },
     },
-  },  {
+  },
+  {
     key: 'loan-elsewhere',
     name: 'Loan at another bank',
     description:
