@@ -759,7 +759,6 @@ function isOpenAt(account: SeededAccount | undefined, t: number): account is See
 const CORE = SEED_SOURCE_SYSTEMS.coreBanking;
 const MOBILE = SEED_SOURCE_SYSTEMS.mobileBanking;
 
-/** Appends every row of one customer (id = customerId) to `out`. Pure: no I/O. */
 /** What standing orders pay: the share of current accounts that have one, and a typical monthly amount (CNY). */
 const STANDING_ORDER_KINDS: ReadonlyArray<{ purpose: StandingOrderPurpose; share: number; amount: number }> = [
   { purpose: 'HOUSEHOLD_BILLS', share: 0.45, amount: 260 },
@@ -784,6 +783,7 @@ function standingOrders(ctx: GeneratorContext, customerId: number, account: Seed
   }
 }
 
+/** Appends every row of one customer (id = customerId) to `out`. Pure: no I/O. */
 function generateCustomer(ctx: GeneratorContext, customerId: number, out: ChunkRows): void {
   const rng = new Random(ctx.seed, customerId);
   const now = ctx.nowMs;
