@@ -1,5 +1,5 @@
 import { createAccount, createCustomer, createTransactions, enrolMobile } from '../factories/bank.factory';
-import { daysBefore } from '../factories/segment.factory';
+import { createStandingOrder, daysBefore } from '../factories/segment.factory';
 import { createTestApp, TestApp } from '../helpers/test-app';
 
 const NOW = new Date('2025-06-30T12:00:00.000Z');
@@ -28,6 +28,7 @@ describe('segments: definitions, members, explanations', () => {
     const saver = await createAccount(ds, ids.Saver, { balance: '2000.00' });
     await createTransactions(ds, ids.Saver, saver, 2, (i) => ({ bookedAt: daysBefore(NOW, i + 3) }));
     await enrolMobile(ds, ids.Saver, '2024-01-01T00:00:00Z', null);
+    await createStandingOrder(ds, ids.Saver, saver, 'LOAN_REPAYMENT'); // a loan at another bank
     const refreshed = await t.gql(`mutation ($now: DateTime) { refreshSegments(now: $now) { entered } }`, { now: NOW.toISOString() });
     expect(refreshed.body.errors).toBeUndefined();
   });
@@ -196,6 +197,20 @@ describe('segments: definitions, members, explanations', () => {
     expect(nested.conditions[7].actual).toEqual({ count: 0, amount: '0', activePeriods: 0 });
     expect(nested.conditions[4].actual).toEqual(['CURRENT']);
     expect(nested.conditions[6].actual).toEqual([]);
+  });
+
+  it('explains loan-elsewhere with the purposes of the customer\'s running standing orders', async () => {
+    const query = `query ($id: ID!) { explainMembership(customerId: $id, segmentKey: "loan-elsewhere") { matches member conditions { path held actual } } }`;
+    const { explainMembership: e } = await ok(query, { id: globalId('Saver') });
+    expect(e).toMatchObject({ matches: true, member: true });
+    expect(e.conditions.find((c: any) => c.path === 'definition.hasStandingOrderPurpose')).toEqual({
+      path: 'definition.hasStandingOrderPurpose',
+      held: true,
+      actual: ['LOAN_REPAYMENT'],
+    });
+    const quiet = (await ok(query, { id: globalId('Quiet') })).explainMembership;
+    expect(quiet.matches).toBe(false);
+    expect(quiet.conditions.find((c: any) => c.path === 'definition.hasStandingOrderPurpose')).toMatchObject({ held: false, actual: [] });
   });
 
   it('says since when the customer is a member', async () => {
