@@ -98,8 +98,6 @@ async function* table(file: string, columns: string[], progress?: ByteProgress):
   yield* readDelimited(file, { delimiter: ';', requiredColumns: columns, progress });
 }
 
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-
 /**
  * Each account's balance at the end of the data, as the bank's books state it: account.asc has no balance, but
  * every trans row carries the balance after it. The file is in date order, but a day's rows are not in booking
@@ -114,8 +112,7 @@ export async function closingBalances(file: string): Promise<Map<string, string>
     if (!row.cells) continue; // the main pass reports it
     const c = row.cells;
     const cents = Math.round(Number(c.amount.trim()) * 100);
-    const balance = c.balance.trim();
-    if (!Number.isFinite(cents) || !DECIMAL.test(balance)) continue; // likewise rejected, naming the field, by the main pass
+    if (!Number.isFinite(cents)) continue; // the main pass rejects the row, naming the amount
     const id = c.account_id.trim();
     const date = c.date.trim();
     let account = accounts.get(id);
@@ -128,11 +125,13 @@ export async function closingBalances(file: string): Promise<Map<string, string>
       account.date = date;
       account.balances = [];
     }
-    account.balances.push(balance);
+    account.balances.push(c.balance.trim());
   }
   const closing = new Map<string, string>();
   for (const [id, a] of accounts) {
-    const distance = (b: string) => Math.abs(Math.round(Number(b) * 100) - a.cents);
+    // A missing balance or one that is not a number is chosen only when the day has no other: the account record
+    // carries it as stated, and validation rejects one that is not a number, naming the account's balance.
+    const distance = (b: string) => (b === '' || Number.isNaN(Number(b)) ? Infinity : Math.abs(Math.round(Number(b) * 100) - a.cents));
     closing.set(id, a.balances.reduce((best, b) => (distance(b) < distance(best) ? b : best)));
   }
   return closing;
